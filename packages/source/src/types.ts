@@ -22,8 +22,8 @@ export type SkipListener = (row: SkippedRow) => void;
  */
 export interface OrderSource {
   readonly kind: 'sqlite' | 'postgres';
-  /** Every store, sorted by store_id. Stores with an invalid id or zone are left out and reported via `onInvalidStore`. */
-  listStores(): Promise<Store[]>;
+  /** Every valid store, sorted by store_id; a store with an invalid id, name or zone is left out and reported to `onInvalid`. */
+  listStores(onInvalid?: (storeId: string, reason: string) => void): Promise<Store[]>;
   /** Valid orders matching the query, in batches. */
   streamOrders(query: OrderQuery, onSkip?: SkipListener): AsyncIterable<Order[]>;
   /** The greatest `updated_at` (epoch ms) per store that has orders. */
