@@ -1,0 +1,81 @@
+import { EnvSchema, type Env } from './schema.js';
+
+export type SourceKind = 'sqlite' | 'postgres';
+
+export interface RuleThresholds {
+  warning: number;
+  critical: number | null;
+}
+
+/** The validated, frozen settings every app receives from its composition root. */
+export interface Config {
+  source: { url: string; kind: SourceKind };
+  redis: { queueUrl: string; cacheUrl: string; shared: boolean };
+  http: { port: number };
+  log: { level: Env['PREWARM_LOG_LEVEL'] };
+  thresholds: {
+    LOSS_ORDERS_HIGH: RuleThresholds;
+    MARGIN_LOW: RuleThresholds;
+    DISCOUNT_HIGH: RuleThresholds;
+    DELIVERY_COST_HIGH: RuleThresholds;
+    REFUND_RATE_HIGH: RuleThresholds;
+    REVENUE_DROP: RuleThresholds;
+  };
+}
+
+/** A setting is invalid; the message is one line naming the variable and the problem. */
+export class ConfigError extends Error {
+  static readonly code = 'E_CONFIG';
+  constructor(
+    message: string,
+    readonly variable: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type EnvInput = Record<string, string | undefined>;
+
+/** Parses settings from an environment-like object; throws ConfigError on the first bad one. */
+export function parseConfig(env: EnvInput): Config {
+  // An empty variable means "unset", as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = EnvSchema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    const value = present[variable];
+    const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+    throw new ConfigError(`invalid ${variable}: ${issue.message}${shown}`, variable);
+  }
+  const e = result.data;
+  const cacheUrl = e.PREWARM_CACHE_REDIS_URL ?? e.PREWARM_QUEUE_REDIS_URL;
+  return deepFreeze({
+    source: { url: e.PREWARM_SOURCE_URL, kind: e.PREWARM_SOURCE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres' },
+    redis: { queueUrl: e.PREWARM_QUEUE_REDIS_URL, cacheUrl, shared: cacheUrl === e.PREWARM_QUEUE_REDIS_URL },
+    http: { port: e.PREWARM_HTTP_PORT },
+    log: { level: e.PREWARM_LOG_LEVEL },
+    thresholds: {
+      LOSS_ORDERS_HIGH: { warning: e.PREWARM_RULE_LOSS_ORDERS_HIGH_WARNING, critical: e.PREWARM_RULE_LOSS_ORDERS_HIGH_CRITICAL },
+      MARGIN_LOW: { warning: e.PREWARM_RULE_MARGIN_LOW_WARNING, critical: e.PREWARM_RULE_MARGIN_LOW_CRITICAL },
+      DISCOUNT_HIGH: { warning: e.PREWARM_RULE_DISCOUNT_HIGH_WARNING, critical: null },
+      DELIVERY_COST_HIGH: { warning: e.PREWARM_RULE_DELIVERY_COST_HIGH_WARNING, critical: null },
+      REFUND_RATE_HIGH: { warning: e.PREWARM_RULE_REFUND_RATE_HIGH_WARNING, critical: e.PREWARM_RULE_REFUND_RATE_HIGH_CRITICAL },
+      REVENUE_DROP: { warning: e.PREWARM_RULE_REVENUE_DROP_WARNING, critical: e.PREWARM_RULE_REVENUE_DROP_CRITICAL },
+    },
+  });
+}
+
+/** The one place in prewarm that reads `process.env`. */
+export function loadConfig(): Config {
+  return parseConfig(process.env);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+const SOURCE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/;
+
+const redisUrl = z
+  .string()
+  .regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const ratio = z.coerce.number({ error: 'must be a number' }).min(-1, 'must be between -1 and 1').max(1, 'must be between -1 and 1');
+
+/** Environment variables read by prewarm, with their defaults (DESIGN §9). */
+export const EnvSchema = z.object({
+  PREWARM_SOURCE_URL: z
+    .string()
+    .regex(SOURCE_URL, 'must be sqlite:PATH or postgres://USER@HOST:PORT/DB')
+    .default('sqlite:./data/orders.db'),
+  PREWARM_QUEUE_REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  PREWARM_CACHE_REDIS_URL: redisUrl.optional(),
+  PREWARM_HTTP_PORT: port.default(8080),
+  PREWARM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PREWARM_RULE_LOSS_ORDERS_HIGH_WARNING: ratio.default(0.1),
+  PREWARM_RULE_LOSS_ORDERS_HIGH_CRITICAL: ratio.default(0.2),
+  PREWARM_RULE_MARGIN_LOW_WARNING: ratio.default(0.15),
+  PREWARM_RULE_MARGIN_LOW_CRITICAL: ratio.default(0.05),
+  PREWARM_RULE_DISCOUNT_HIGH_WARNING: ratio.default(0.3),
+  PREWARM_RULE_DELIVERY_COST_HIGH_WARNING: ratio.default(0.15),
+  PREWARM_RULE_REFUND_RATE_HIGH_WARNING: ratio.default(0.05),
+  PREWARM_RULE_REFUND_RATE_HIGH_CRITICAL: ratio.default(0.1),
+  PREWARM_RULE_REVENUE_DROP_WARNING: ratio.default(-0.2),
+  PREWARM_RULE_REVENUE_DROP_CRITICAL: ratio.default(-0.4),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** One line of documentation per variable, for `--help` and the README's table. */
+export const ENV_DOCS: Record<keyof Env, string> = {
+  PREWARM_SOURCE_URL: 'Source database: `sqlite:PATH` (embedded default) or `postgres://…`',
+  PREWARM_QUEUE_REDIS_URL: 'Redis for queues and durable state (noeviction)',
+  PREWARM_CACHE_REDIS_URL: 'Redis for cache entries (LRU); defaults to the queue URL',
+  PREWARM_HTTP_PORT: 'Port of `prewarm serve`',
+  PREWARM_LOG_LEVEL: 'pino log level: fatal, error, warn, info, debug, trace or silent',
+  PREWARM_RULE_LOSS_ORDERS_HIGH_WARNING: 'LOSS_ORDERS_HIGH warning: loss_order_rate ≥ this',
+  PREWARM_RULE_LOSS_ORDERS_HIGH_CRITICAL: 'LOSS_ORDERS_HIGH critical: loss_order_rate ≥ this',
+  PREWARM_RULE_MARGIN_LOW_WARNING: 'MARGIN_LOW warning: margin < this',
+  PREWARM_RULE_MARGIN_LOW_CRITICAL: 'MARGIN_LOW critical: margin < this',
+  PREWARM_RULE_DISCOUNT_HIGH_WARNING: 'DISCOUNT_HIGH warning: discount_rate ≥ this',
+  PREWARM_RULE_DELIVERY_COST_HIGH_WARNING: 'DELIVERY_COST_HIGH warning: delivery_share ≥ this',
+  PREWARM_RULE_REFUND_RATE_HIGH_WARNING: 'REFUND_RATE_HIGH warning: refund_rate ≥ this',
+  PREWARM_RULE_REFUND_RATE_HIGH_CRITICAL: 'REFUND_RATE_HIGH critical: refund_rate ≥ this',
+  PREWARM_RULE_REVENUE_DROP_WARNING: 'REVENUE_DROP warning: revenue_change ≤ this',
+  PREWARM_RULE_REVENUE_DROP_CRITICAL: 'REVENUE_DROP critical: revenue_change ≤ this',
+};
