@@ -1,0 +1,27 @@
+import { addDays } from '@prewarm/domain';
+import { CliError } from '../errors.js';
+
+export interface DateOptions {
+  from?: string;
+  to?: string;
+  last?: string;
+}
+
+/** Today's date on this machine, YYYY-MM-DD. */
+export function today(now = new Date()): string {
+  const local = new Date(now.getTime() - now.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 10);
+}
+
+/** `--from/--to`, or `--last N` (N days ending today). Validation of the dates is the caller's. */
+export function resolveDates(opts: DateOptions): [string, string] {
+  if (opts.last !== undefined) {
+    if (opts.from !== undefined || opts.to !== undefined) throw new CliError('use either --last or --from/--to, not both');
+    if (!/^\d{1,4}$/.test(opts.last) || Number(opts.last) < 1) throw new CliError(`--last must be a number of days ≥ 1, got ${JSON.stringify(opts.last)}`);
+    const to = today();
+    return [addDays(to, 1 - Number(opts.last)), to];
+  }
+  if (opts.from === undefined) throw new CliError('missing --from (or use --last N)');
+  if (opts.to === undefined) throw new CliError('missing --to (or use --last N)');
+  return [opts.from, opts.to];
+}

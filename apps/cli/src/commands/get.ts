@@ -1,0 +1,119 @@
+import { SkippedRows, SourceComputer, assertStoreId, parseDateRange, parseStoreSelection } from '@prewarm/compute';
+import type { DailyMetrics, Diagnosis, DiagnosisThresholds } from '@prewarm/domain';
+import { openSource } from '@prewarm/source';
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { count, money, percent, signedPercent } from '../output/format.js';
+import { renderTable } from '../output/table.js';
+import { resolveDates, type DateOptions } from './dates.js';
+
+interface MetricsOptions extends DateOptions {
+  store: string;
+  json?: boolean;
+}
+
+interface DiagnosisOptions extends DateOptions {
+  stores: string;
+  json?: boolean;
+}
+
+export function registerGet(program: Command, ctx: CommandContext): void {
+  const get = program.command('get').description('read dashboard payloads (computed from the source)');
+
+  get
+    .command('metrics')
+    .description('daily metrics of one store, one element per business date')
+    .requiredOption('--store <id>', 'store id')
+    .option('--from <date>', 'first business date, YYYY-MM-DD')
+    .option('--to <date>', 'last business date, YYYY-MM-DD')
+    .option('--last <days>', 'instead of --from/--to: the last N days, ending today')
+    .option('--json', 'print the DESIGN §5 JSON')
+    .action(async (opts: MetricsOptions) => {
+      const store = assertStoreId(opts.store, 'store');
+      const range = parseDateRange(...resolveDates(opts));
+      const rows = await withComputer(ctx, (c, skipped) => c.dailyMetrics([store], range, { onSkip: skipped.add }));
+      const metrics = rows.get(store)!;
+      ctx.out(opts.json ? JSON.stringify(metrics) : metricsTable(metrics));
+    });
+
+  get
+    .command('diagnosis')
+    .description('diagnosis of a store set over a period (DESIGN §5)')
+    .requiredOption('--stores <ids>', '"all" or a comma-separated list of store ids')
+    .option('--from <date>', 'first business date, YYYY-MM-DD')
+    .option('--to <date>', 'last business date, YYYY-MM-DD')
+    .option('--last <days>', 'instead of --from/--to: the last N days, ending today')
+    .option('--json', 'print the DESIGN §5 JSON')
+    .action(async (opts: DiagnosisOptions) => {
+      const selection = parseStoreSelection(opts.stores, 'stores');
+      const period = parseDateRange(...resolveDates(opts));
+      const thresholds = ctx.config.thresholds as DiagnosisThresholds;
+      const diagnosis = await withComputer(ctx, (c, skipped) => c.diagnosis(selection, period, thresholds, { onSkip: skipped.add }));
+      ctx.out(opts.json ? JSON.stringify(diagnosis) : diagnosisReport(diagnosis));
+    });
+}
+
+async function withComputer<T>(ctx: CommandContext, work: (c: SourceComputer, skipped: SkippedRows) => Promise<T>): Promise<T> {
+  const source = await openSource(ctx.config.source.url);
+  const skipped = new SkippedRows();
+  try {
+    return await work(new SourceComputer(source), skipped);
+  } finally {
+    await source.close();
+    if (skipped.total > 0) {
+      ctx.warn(`warning: ${skipped.summary()}`);
+      for (const row of skipped.examples) ctx.logger.warn({ orderId: row.orderId, reason: row.reason }, 'skipped source row');
+    }
+  }
+}
+
+function metricsTable(rows: readonly DailyMetrics[]): string {
+  return renderTable(rows, [
+    { header: 'date', value: (r) => r.date },
+    { header: 'orders', value: (r) => count(r.orders), right: true },
+    { header: 'refunded', value: (r) => count(r.refunded), right: true },
+    { header: 'cancelled', value: (r) => count(r.cancelled), right: true },
+    { header: 'revenue', value: (r) => money(r.revenue_cents), right: true },
+    { header: 'profit', value: (r) => money(r.profit_cents), right: true },
+    { header: 'margin', value: (r) => percent(r.margin), right: true },
+    { header: 'avg order', value: (r) => (r.avg_order_value_cents === null ? '-' : money(r.avg_order_value_cents)), right: true },
+    { header: 'loss orders', value: (r) => percent(r.loss_order_rate), right: true },
+    { header: 'discount', value: (r) => percent(r.discount_rate), right: true },
+  ]);
+}
+
+function diagnosisReport(d: Diagnosis): string {
+  const t = d.totals;
+  const lines = [
+    `period ${d.period.from} .. ${d.period.to} (${d.period.days} days), compared with ${d.previous.from} .. ${d.previous.to}`,
+    `${d.stores.length} stores  revenue ${money(t.revenue_cents)} (${signedPercent(d.change.revenue)})  ` +
+      `orders ${count(t.orders)} (${signedPercent(d.change.orders)})  profit ${money(t.profit_cents)} (${signedPercent(d.change.profit)})  ` +
+      `margin ${percent(t.margin)}  refunds ${percent(t.refund_rate)}`,
+    '',
+    renderTable(d.stores, [
+      { header: 'rank', value: (s) => String(s.rank), right: true },
+      { header: 'store', value: (s) => s.store_id },
+      { header: 'name', value: (s) => s.name },
+      { header: 'revenue', value: (s) => money(s.totals.revenue_cents), right: true },
+      { header: 'change', value: (s) => signedPercent(s.revenue_change), right: true },
+      { header: 'orders', value: (s) => count(s.totals.orders), right: true },
+      { header: 'margin', value: (s) => percent(s.totals.margin), right: true },
+      { header: 'loss orders', value: (s) => percent(s.totals.loss_order_rate), right: true },
+    ]),
+    '',
+  ];
+  if (d.findings.length === 0) lines.push('no findings');
+  else {
+    lines.push(`${d.findings.length} findings`);
+    lines.push(
+      renderTable(d.findings, [
+        { header: 'severity', value: (f) => f.severity },
+        { header: 'store', value: (f) => f.store_id },
+        { header: 'code', value: (f) => f.code },
+        { header: 'value', value: (f) => String(f.value), right: true },
+        { header: 'threshold', value: (f) => String(f.threshold), right: true },
+      ]),
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,67 @@
+import {
+  type DailyMetrics,
+  type DateRange,
+  type Diagnosis,
+  type DiagnosisThresholds,
+  type SkippedRow,
+  type Store,
+  DailyMetricsBuilder,
+  diagnoseFromDaily,
+  previousRange,
+} from '@prewarm/domain';
+import type { OrderSource } from '@prewarm/source';
+import { NotFoundError } from './errors.js';
+import type { StoreSelection } from './request.js';
+
+export interface ComputeOptions {
+  /** Receives every source row that was skipped because it breaks the §4 rules. */
+  onSkip?: (row: SkippedRow) => void;
+}
+
+/**
+ * Computes prewarm's payloads straight from the source: the path of a cache miss.
+ * Holds the store list for the life of the object (stores change rarely; make a new one to refresh).
+ */
+export class SourceComputer {
+  private storesPromise: Promise<Map<string, Store>> | undefined;
+
+  constructor(private readonly source: OrderSource) {}
+
+  /** Every valid store, by id. */
+  async stores(): Promise<Map<string, Store>> {
+    this.storesPromise ??= this.source.listStores().then((list) => new Map(list.map((s) => [s.store_id, s])));
+    return this.storesPromise;
+  }
+
+  /** The stores of a selection, sorted by id; an unknown id is a NotFoundError. */
+  async resolve(selection: StoreSelection): Promise<Store[]> {
+    const all = await this.stores();
+    if (selection === 'all') return [...all.values()].sort((a, b) => (a.store_id < b.store_id ? -1 : 1));
+    const missing = selection.filter((id) => !all.has(id));
+    if (missing.length > 0) throw new NotFoundError(`unknown store${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+    return selection.map((id) => all.get(id)!);
+  }
+
+  /** Daily metrics per store over `range`, one element per date, empty days included. */
+  async dailyMetrics(selection: StoreSelection, range: DateRange, options: ComputeOptions = {}): Promise<Map<string, DailyMetrics[]>> {
+    const stores = await this.resolve(selection);
+    const builder = new DailyMetricsBuilder(new Map(stores.map((s) => [s.store_id, s])), range);
+    const query = { stores: selection === 'all' ? ('all' as const) : stores.map((s) => s.store_id), range };
+    for await (const batch of this.source.streamOrders(query, options.onSkip)) {
+      for (const order of batch) builder.add(order);
+    }
+    return new Map(stores.map((s) => [s.store_id, builder.daily(s.store_id)]));
+  }
+
+  /** The §5 diagnosis of a store set over a period (reads the previous period too). */
+  async diagnosis(
+    selection: StoreSelection,
+    period: DateRange,
+    thresholds?: DiagnosisThresholds,
+    options: ComputeOptions = {},
+  ): Promise<Diagnosis> {
+    const stores = await this.resolve(selection);
+    const daily = await this.dailyMetrics(selection, { from: previousRange(period).from, to: period.to }, options);
+    return diagnoseFromDaily(stores, period, daily, thresholds);
+  }
+}

@@ -1,0 +1,21 @@
+/** A request names something that is not in the source, e.g. an unknown store. */
+export class NotFoundError extends Error {
+  static readonly code = 'E_NOT_FOUND';
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** A request is malformed: bad dates, bad store ids, an inverted range. */
+export class InvalidRequestError extends Error {
+  static readonly code = 'E_INVALID_REQUEST';
+  constructor(
+    message: string,
+    /** The parameter at fault, e.g. `from` or `stores`. */
+    readonly parameter: string,
+  ) {
+    super(message);
+    this.name = 'InvalidRequestError';
+  }
+}

@@ -1,0 +1,4 @@
+export { SourceComputer, type ComputeOptions } from './compute.js';
+export { InvalidRequestError, NotFoundError } from './errors.js';
+export { parseDateRange, parseStoreSelection, assertStoreId, type StoreSelection } from './request.js';
+export { SkippedRows } from './skipped.js';

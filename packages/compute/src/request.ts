@@ -1,0 +1,35 @@
+import { type DateRange, canonicalStoreIds, isStoreId, parseBusinessDate } from '@prewarm/domain';
+import { InvalidRequestError } from './errors.js';
+
+/** A store set as asked for: every store, or a canonical (deduplicated, sorted) list. */
+export type StoreSelection = 'all' | readonly string[];
+
+/** Parses `all` or a comma-separated list of store ids. */
+export function parseStoreSelection(text: string, parameter = 'stores'): StoreSelection {
+  const trimmed = text.trim();
+  if (trimmed === 'all') return 'all';
+  const ids = trimmed.split(',').map((s) => s.trim());
+  if (ids.length === 0 || ids.some((id) => id.length === 0)) {
+    throw new InvalidRequestError(`${parameter} must be "all" or a comma-separated list of store ids, got ${JSON.stringify(text)}`, parameter);
+  }
+  for (const id of ids) assertStoreId(id, parameter);
+  return canonicalStoreIds(ids);
+}
+
+export function assertStoreId(id: string, parameter = 'store'): string {
+  if (!isStoreId(id)) {
+    throw new InvalidRequestError(`${parameter}: ${JSON.stringify(id)} is not a store id (letters, digits, _ and -, at most 64)`, parameter);
+  }
+  return id;
+}
+
+/** Validates an inclusive business-date range given as `YYYY-MM-DD` texts. */
+export function parseDateRange(from: string, to: string, maxDays = 3660): DateRange {
+  const first = parseBusinessDate(from);
+  if (first === null) throw new InvalidRequestError(`from: ${JSON.stringify(from)} is not a date (YYYY-MM-DD)`, 'from');
+  const last = parseBusinessDate(to);
+  if (last === null) throw new InvalidRequestError(`to: ${JSON.stringify(to)} is not a date (YYYY-MM-DD)`, 'to');
+  if (first > last) throw new InvalidRequestError(`from (${from}) is after to (${to})`, 'from');
+  if (last - first + 1 > maxDays) throw new InvalidRequestError(`the range ${from}..${to} is longer than ${maxDays} days`, 'to');
+  return { from, to };
+}
