@@ -1,4 +1,4 @@
-import { type DateRange, daysBetween, previousRange } from './dates.js';
+import { type DateRange, daysBetween, parseBusinessDate, previousRange } from './dates.js';
 import { type DailyMetrics, type Totals, type TotalsWithRatios, emptyTotals, mergeTotals, withRatios } from './metrics.js';
 import { ratio, roundedRatio } from './rounding.js';
 import { type Store, compareCodeUnits } from './store.js';
@@ -139,8 +139,16 @@ export interface DiagnosisInput {
   thresholds?: DiagnosisThresholds;
 }
 
+/** Throws a RangeError unless `range` is two real dates with from <= to. */
+function checkPeriod(range: DateRange): void {
+  const from = parseBusinessDate(range.from);
+  const to = parseBusinessDate(range.to);
+  if (from === null || to === null || from > to) throw new RangeError(`invalid period ${range.from}..${range.to}`);
+}
+
 /** The §5 diagnosis of a store set over a period. Pure: same input, same JSON. */
 export function diagnose(input: DiagnosisInput): Diagnosis {
+  checkPeriod(input.period);
   const thresholds = input.thresholds ?? DEFAULT_THRESHOLDS;
   const unique = new Map<string, Store>();
   for (const s of input.stores) unique.set(s.store_id, s);
@@ -164,11 +172,12 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     findings.push(...findingsFor(store.store_id, cur, prev, thresholds));
   }
   perStore.sort((a, b) => b.totals.revenue_cents - a.totals.revenue_cents || compareCodeUnits(a.store_id, b.store_id));
-  const previous = previousRange(input.period);
+  const { from, to } = input.period;
+  const previous = previousRange({ from, to });
   return {
     store_ids: stores.map((s) => s.store_id),
-    period: { ...input.period, days: daysBetween(input.period.from, input.period.to) },
-    previous: { ...previous, days: daysBetween(previous.from, previous.to) },
+    period: { from, to, days: daysBetween(from, to) },
+    previous: { from: previous.from, to: previous.to, days: daysBetween(previous.from, previous.to) },
     totals: withRatios(total),
     previous_totals: withRatios(previousTotal),
     change: {
@@ -191,6 +200,7 @@ export function diagnoseFromDaily(
   daily: ReadonlyMap<string, readonly DailyMetrics[]>,
   thresholds?: DiagnosisThresholds,
 ): Diagnosis {
+  checkPeriod(period);
   const previous = previousRange(period);
   const current = new Map<string, Totals>();
   const before = new Map<string, Totals>();

@@ -91,7 +91,7 @@ export function validateOrder(record: OrderRecord, knownStores?: ReadonlySet<str
   if (orderId === null) return fail('order_id is empty');
   const storeId = nonEmptyText(record.store_id);
   if (storeId === null) return fail('store_id is empty');
-  if (knownStores && !knownStores.has(storeId)) return fail(`unknown store ${JSON.stringify(storeId)}`);
+  if (knownStores && !knownStores.has(storeId)) return fail(`unknown store_id ${JSON.stringify(storeId)}`);
   const channel = nonEmptyText(record.channel);
   if (channel === null) return fail('channel is empty');
   const status = record.status;

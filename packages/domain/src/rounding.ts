@@ -28,7 +28,8 @@ export function roundedRatio(num: number, den: number, decimals = 4): number | n
     q = Number(bq);
   }
   const value = q / scale;
-  return negative ? -value : value;
+  // A negative ratio that rounds to zero is 0, not -0 (which would not survive a JSON round trip).
+  return negative && value !== 0 ? -value : value;
 }
 
 /** `num / den` unrounded, for threshold comparisons; `null` when `den` is 0. */

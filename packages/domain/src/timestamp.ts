@@ -17,8 +17,12 @@ export function parseTimestamp(text: string): number | null {
   const second = m[6] === undefined ? 0 : Number(m[6]);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
   const fraction = m[7] === undefined ? 0 : Math.floor(Number(m[7]) * 1000);
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
-  if (new Date(local).getUTCDate() !== day) return null; // 2026-02-30 and the like
+  // Not Date.UTC(year, ...): it maps years 0–99 to 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, fraction);
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null; // 2026-02-30 and the like
+  const local = date.getTime();
   const zone = m[8]!;
   if (zone === 'Z' || zone === 'z') return local;
   const sign = zone[0] === '-' ? -1 : 1;
