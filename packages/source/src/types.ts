@@ -77,7 +77,7 @@ export interface SourceWriter {
 }
 
 export class SourceError extends Error {
-  static readonly code = 'E_SOURCE';
+  static readonly code: string = 'E_SOURCE';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'SourceError';
