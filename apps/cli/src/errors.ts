@@ -1,6 +1,6 @@
 import { ConfigError } from '@prewarm/config';
 import { InvalidRequestError, NotFoundError } from '@prewarm/compute';
-import { SourceError } from '@prewarm/source';
+import { CsvFormatError, ImportRejectedError, SourceError } from '@prewarm/source';
 
 /** Exit codes of `prewarm` (documented in the README). */
 export const EXIT = {
@@ -28,6 +28,7 @@ export class CliError extends Error {
 export function describeError(err: unknown): { line: string; exitCode: number; unexpected: boolean } {
   if (err instanceof CliError) return { line: err.message, exitCode: err.exitCode, unexpected: false };
   if (err instanceof ConfigError || err instanceof InvalidRequestError) return { line: err.message, exitCode: EXIT.usage, unexpected: false };
+  if (err instanceof CsvFormatError || err instanceof ImportRejectedError) return { line: err.message, exitCode: EXIT.usage, unexpected: false };
   if (err instanceof NotFoundError) return { line: err.message, exitCode: EXIT.notFound, unexpected: false };
   if (err instanceof SourceError) return { line: err.message, exitCode: EXIT.failure, unexpected: false };
   const message = err instanceof Error ? err.message : String(err);

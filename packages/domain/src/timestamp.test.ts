@@ -95,3 +95,31 @@ describe('parseTimestamp: rejected forms', () => {
     expect(parseTimestamp(text)).toBeNull();
   });
 });
+
+describe('parseTimestamp canonical fast path', () => {
+  it('agrees with the instant for 20,000 seeded canonical timestamps in many offsets', () => {
+    let state = 12345;
+    const next = (): number => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 20_000; i++) {
+      const whole = Math.floor(next() * 5e9 - 1e9) * 1000; // 1938 … 2096, whole seconds
+      const offset = (Math.floor(next() * 105) - 48) * 15; // −12:00 … +14:00 in quarter hours
+      const local = new Date(whole + offset * 60_000).toISOString().slice(0, 19);
+      const abs = Math.abs(offset);
+      const zone = offset === 0 && i % 2 === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+      expect(parseTimestamp(`${local}${zone}`)).toBe(whole);
+    }
+  });
+
+  it.each(['2026-02-29T10:00:00Z', '2026-04-31T10:00:00+08:00', '2026-11-01T24:00:00Z', '2026-11-01T10:00:00+19:00', '2026-11-01T10:60:00Z'])(
+    'rejects %s',
+    (text) => {
+      expect(parseTimestamp(text)).toBeNull();
+    },
+  );
+
+  it('accepts 2028-02-29 and 2000-02-29 (leap years) but not 1900-02-29', () => {
+    expect(parseTimestamp('2028-02-29T00:00:00Z')).toBe(Date.UTC(2028, 1, 29));
+    expect(parseTimestamp('2000-02-29T00:00:00Z')).toBe(Date.UTC(2000, 1, 29));
+    expect(parseTimestamp('1900-02-29T00:00:00Z')).toBeNull();
+  });
+});

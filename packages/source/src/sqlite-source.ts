@@ -32,6 +32,10 @@ export class SqliteOrderSource extends ValidatingOrderSource {
     let db: Database.Database;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
+      // Range reads visit table rows in index order, scattered over the file: map it into
+      // memory and give the page cache room, instead of a read() syscall per page.
+      db.pragma('mmap_size = 1073741824');
+      db.pragma('cache_size = -131072');
     } catch (cause) {
       throw new SourceError(`cannot open source database ${display}: ${messageOf(cause)}`, { cause });
     }
