@@ -4,7 +4,7 @@ import type { CommandContext } from '../context.js';
 import { count } from '../output/format.js';
 import { Progress } from '../output/progress.js';
 import { today } from './dates.js';
-import { wholeNumber } from './integers.js';
+import { businessDate, wholeNumber } from './parsers.js';
 
 interface SeedOptions {
   stores: number;
@@ -22,7 +22,7 @@ export function registerSeed(program: Command, ctx: CommandContext): void {
     .option('--days <d>', 'number of business days', wholeNumber('--days', 1, 3660), SAMPLE_DEFAULTS.days)
     .option('--orders <m>', 'number of orders', wholeNumber('--orders', 0, 100_000_000), SAMPLE_DEFAULTS.orders)
     .option('--seed <s>', 'random seed: the same seed and end date give the same data', String(SAMPLE_DEFAULTS.seed))
-    .option('--end <date>', 'last business date, YYYY-MM-DD (default: today)')
+    .option('--end <date>', 'last business date, YYYY-MM-DD (default: today)', businessDate('--end'))
     .action(async (opts: SeedOptions) => {
       const started = performance.now();
       const dataset = generateSample({ stores: opts.stores, days: opts.days, orders: opts.orders, seed: opts.seed, end: opts.end ?? today() });
