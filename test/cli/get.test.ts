@@ -112,6 +112,8 @@ describe('prewarm errors', () => {
     [['get', 'metrics', '--from', '2026-11-01', '--to', '2026-11-02'], 2, /required option '--store <id>'/],
     [['get', 'metrics', '--store', 'A1', '--to', '2026-11-02'], 2, /missing --from/],
     [['frobnicate'], 2, /unknown command 'frobnicate'/],
+    [['get', 'diagnosis', '--stores', 'all,A1', '--from', '2026-11-01', '--to', '2026-11-02'], 2, /"all" cannot be combined/],
+    [['get', 'metrics', '--store', 'A1', '--last', '100000'], 2, /--last must be a number of days from 1 to 3660/],
   ])('%j exits %i with one line', async (args, code, message) => {
     const r = await runCli(args, env);
     expect(r.code).toBe(code);
@@ -146,6 +148,29 @@ describe('prewarm errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`invalid ${name}`);
     expect(isOneLineError(r.stderr)).toBe(true);
+  });
+
+  it('prints help even when the environment is invalid', async () => {
+    const r = await runCli(['--help'], { PREWARM_SOURCE_URL: 'mysql://x' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('seed');
+  });
+
+  it('exits quietly when the reader closes the pipe early', async () => {
+    const { spawn } = await import('node:child_process');
+    const { REPO_ROOT } = await import('../helpers/cli.js');
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['apps/cli/bin/prewarm.js', 'get', 'metrics', '--store', 'A1', '--from', '2017-01-01', '--to', '2026-11-02', '--json'], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...env, PREWARM_LOG_LEVEL: 'silent' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout.once('data', () => child.stdout.destroy()); // read one chunk, then hang up
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.stderr).not.toContain('EPIPE');
+    expect(result.code).toBe(0);
   });
 
   it('prints help with every command', async () => {

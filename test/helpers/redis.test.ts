@@ -48,6 +48,7 @@ describe('startTestRedis', () => {
     const redis = await startTestRedis({ url: null, docker: false });
     await redis.stop();
     const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => {});
     await expect(client.connect()).rejects.toThrow();
     client.disconnect();
   });

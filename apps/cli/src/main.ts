@@ -4,35 +4,31 @@
  */
 import { type Config, loadConfig } from '@prewarm/config';
 import { Command, CommanderError } from 'commander';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { registerGet } from './commands/get.js';
 import { registerImport } from './commands/import.js';
 import { registerSeed } from './commands/seed.js';
 import type { CommandContext } from './context.js';
 import { EXIT, describeError } from './errors.js';
 
+const VERSION = '0.1.0';
+
 export async function main(argv: readonly string[]): Promise<number> {
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    err(`prewarm: ${describeError(e).line}`);
-    return EXIT.usage;
-  }
-  const logger = pino({ level: config.log.level, name: 'prewarm', redact: ['*.password', '*.token', 'config.redis'] }, pino.destination(2));
-  const ctx: CommandContext = {
-    config,
-    logger,
-    out: (text) => void process.stdout.write(`${text}\n`),
-    warn: err,
-  };
+  // `prewarm … | head` closes stdout early: that is the reader's choice, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.ok);
+    throw e;
+  });
+  const ctx = lazyContext(err);
 
   const program = new Command('prewarm')
     .description('keeps a hierarchical Redis cache warm for multi-store retail dashboards')
+    .version(VERSION)
     .exitOverride()
     .showSuggestionAfterError()
     .configureOutput({ outputError: (text) => err(`prewarm: ${text.replace(/^error: /, '').trim()}`) });
+  program.hook('preAction', () => void ctx.config); // validate the environment before any command
   registerSeed(program, ctx);
   registerImport(program, ctx);
   registerGet(program, ctx);
@@ -44,9 +40,29 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const { line, exitCode, unexpected } = describeError(e);
     err(`prewarm: ${line}`);
-    if (unexpected) logger.debug({ err: e }, 'unexpected error');
+    if (unexpected) ctx.loggerIfReady()?.debug({ err: e }, 'unexpected error');
     return exitCode;
   } finally {
-    logger.flush();
+    ctx.loggerIfReady()?.flush();
   }
+}
+
+/**
+ * The context of a command. The configuration is parsed once, when a command is about to run —
+ * so `--help` still works under a broken environment — and an invalid setting stops it there.
+ */
+function lazyContext(warn: (line: string) => void): CommandContext & { loggerIfReady(): Logger | undefined } {
+  let config: Config | undefined;
+  let logger: Logger | undefined;
+  return {
+    get config() {
+      return (config ??= loadConfig());
+    },
+    get logger() {
+      return (logger ??= pino({ level: this.config.log.level, name: 'prewarm', redact: ['*.password', '*.token'] }, pino.destination(2)));
+    },
+    loggerIfReady: () => logger,
+    out: (text) => void process.stdout.write(`${text}\n`),
+    warn,
+  };
 }

@@ -12,6 +12,7 @@ export function parseStoreSelection(text: string, parameter = 'stores'): StoreSe
   if (ids.length === 0 || ids.some((id) => id.length === 0)) {
     throw new InvalidRequestError(`${parameter} must be "all" or a comma-separated list of store ids, got ${JSON.stringify(text)}`, parameter);
   }
+  if (ids.includes('all')) throw new InvalidRequestError(`${parameter}: "all" cannot be combined with store ids`, parameter);
   for (const id of ids) assertStoreId(id, parameter);
   return canonicalStoreIds(ids);
 }

@@ -61,6 +61,16 @@ describe('parseConfig', () => {
     expect(err.message).not.toContain('\n');
   });
 
+  it.each([
+    [{ PREWARM_RULE_LOSS_ORDERS_HIGH_WARNING: '0.5' }, 'PREWARM_RULE_LOSS_ORDERS_HIGH_CRITICAL', 'at least'],
+    [{ PREWARM_RULE_MARGIN_LOW_WARNING: '-1', PREWARM_RULE_MARGIN_LOW_CRITICAL: '1' }, 'PREWARM_RULE_MARGIN_LOW_CRITICAL', 'at most'],
+    [{ PREWARM_RULE_REVENUE_DROP_WARNING: '0.5', PREWARM_RULE_REVENUE_DROP_CRITICAL: '0.1' }, 'PREWARM_RULE_REVENUE_DROP_WARNING', 'negative'],
+  ])('rejects inconsistent thresholds %j', (env, variable, expected) => {
+    const err = errorOf(env);
+    expect(err.variable).toBe(variable);
+    expect(err.message).toContain(expected);
+  });
+
   it('documents every variable', () => {
     expect(Object.keys(ENV_DOCS).sort()).toEqual(Object.keys(EnvSchema.shape).sort());
   });

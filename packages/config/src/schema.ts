@@ -15,7 +15,7 @@ const port = z.coerce
 const ratio = z.coerce.number({ error: 'must be a number' }).min(-1, 'must be between -1 and 1').max(1, 'must be between -1 and 1');
 
 /** Environment variables read by prewarm, with their defaults (DESIGN §9). */
-export const EnvSchema = z.object({
+const BaseSchema = z.object({
   PREWARM_SOURCE_URL: z
     .string()
     .regex(SOURCE_URL, 'must be sqlite:PATH or postgres://USER@HOST:PORT/DB')
@@ -36,7 +36,32 @@ export const EnvSchema = z.object({
   PREWARM_RULE_REVENUE_DROP_CRITICAL: ratio.default(-0.4),
 });
 
-export type Env = z.infer<typeof EnvSchema>;
+/** Rules whose critical level must be at least as severe as the warning. */
+const RULE_ORDER = [
+  ['LOSS_ORDERS_HIGH', 'higher'],
+  ['REFUND_RATE_HIGH', 'higher'],
+  ['MARGIN_LOW', 'lower'],
+  ['REVENUE_DROP', 'lower'],
+] as const;
+
+export const EnvSchema = BaseSchema.superRefine((env, ctx) => {
+  for (const [rule, direction] of RULE_ORDER) {
+    const warning = env[`PREWARM_RULE_${rule}_WARNING`];
+    const critical = env[`PREWARM_RULE_${rule}_CRITICAL`];
+    if (direction === 'higher' ? critical < warning : critical > warning) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [`PREWARM_RULE_${rule}_CRITICAL`],
+        message: `must be ${direction === 'higher' ? 'at least' : 'at most'} PREWARM_RULE_${rule}_WARNING (${warning}), got ${critical}`,
+      });
+    }
+  }
+  if (env.PREWARM_RULE_REVENUE_DROP_WARNING >= 0) {
+    ctx.addIssue({ code: 'custom', path: ['PREWARM_RULE_REVENUE_DROP_WARNING'], message: 'must be negative (a drop), e.g. -0.2' });
+  }
+});
+
+export type Env = z.infer<typeof BaseSchema>;
 
 /** One line of documentation per variable, for `--help` and the README's table. */
 export const ENV_DOCS: Record<keyof Env, string> = {

@@ -7,7 +7,7 @@ export interface DateOptions {
   last?: string;
 }
 
-/** Today's date on this machine, YYYY-MM-DD. */
+/** Today's date in the machine's local time zone (`TZ`), YYYY-MM-DD: the default end of `seed` and `--last`. */
 export function today(now = new Date()): string {
   const local = new Date(now.getTime() - now.getTimezoneOffset() * 60_000);
   return local.toISOString().slice(0, 10);
@@ -17,7 +17,9 @@ export function today(now = new Date()): string {
 export function resolveDates(opts: DateOptions): [string, string] {
   if (opts.last !== undefined) {
     if (opts.from !== undefined || opts.to !== undefined) throw new CliError('use either --last or --from/--to, not both');
-    if (!/^\d{1,4}$/.test(opts.last) || Number(opts.last) < 1) throw new CliError(`--last must be a number of days ≥ 1, got ${JSON.stringify(opts.last)}`);
+    if (!/^\d{1,4}$/.test(opts.last) || Number(opts.last) < 1 || Number(opts.last) > 3660) {
+      throw new CliError(`--last must be a number of days from 1 to 3660, got ${JSON.stringify(opts.last)}`);
+    }
     const to = today();
     return [addDays(to, 1 - Number(opts.last)), to];
   }
