@@ -8,6 +8,7 @@ import { type Logger, pino } from 'pino';
 import { registerGet } from './commands/get.js';
 import { registerImport } from './commands/import.js';
 import { registerSeed } from './commands/seed.js';
+import { registerStats } from './commands/stats.js';
 import type { CommandContext } from './context.js';
 import { EXIT, describeError } from './errors.js';
 
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerSeed(program, ctx);
   registerImport(program, ctx);
   registerGet(program, ctx);
+  registerStats(program, ctx);
 
   try {
     await program.parseAsync(argv);

@@ -6,6 +6,7 @@ import {
   type SkippedRow,
   type Store,
   DailyMetricsBuilder,
+  compareCodeUnits,
   diagnoseFromDaily,
   previousRange,
 } from '@prewarm/domain';
@@ -16,6 +17,12 @@ import type { StoreSelection } from './request.js';
 export interface ComputeOptions {
   /** Receives every source row that was skipped because it breaks the §4 rules. */
   onSkip?: (row: SkippedRow) => void;
+}
+
+/** Daily metrics per store, and the greatest `updated_at` among the orders read (-1 when none). */
+export interface ComputedDaily {
+  days: Map<string, DailyMetrics[]>;
+  watermark: number;
 }
 
 /**
@@ -36,21 +43,29 @@ export class SourceComputer {
   /** The stores of a selection, sorted by id; an unknown id is a NotFoundError. */
   async resolve(selection: StoreSelection): Promise<Store[]> {
     const all = await this.stores();
-    if (selection === 'all') return [...all.values()].sort((a, b) => (a.store_id < b.store_id ? -1 : 1));
+    if (selection === 'all') return [...all.values()].sort((a, b) => compareCodeUnits(a.store_id, b.store_id));
     const missing = selection.filter((id) => !all.has(id));
     if (missing.length > 0) throw new NotFoundError(`unknown store${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
     return selection.map((id) => all.get(id)!);
   }
 
-  /** Daily metrics per store over `range`, one element per date, empty days included. */
+  /** Daily metrics of the given stores over `range`, one element per date, empty days included. */
+  async dailyMetricsOf(stores: readonly Store[], range: DateRange, options: ComputeOptions = {}, everyStore = false): Promise<ComputedDaily> {
+    const builder = new DailyMetricsBuilder(new Map(stores.map((s) => [s.store_id, s])), range);
+    const query = { stores: everyStore ? ('all' as const) : stores.map((s) => s.store_id), range };
+    let watermark = -1;
+    for await (const batch of this.source.streamOrders(query, options.onSkip)) {
+      for (const order of batch) {
+        if (builder.add(order) && order.updatedAt > watermark) watermark = order.updatedAt;
+      }
+    }
+    return { days: new Map(stores.map((s) => [s.store_id, builder.daily(s.store_id)])), watermark };
+  }
+
+  /** Daily metrics per store of a selection over `range`. */
   async dailyMetrics(selection: StoreSelection, range: DateRange, options: ComputeOptions = {}): Promise<Map<string, DailyMetrics[]>> {
     const stores = await this.resolve(selection);
-    const builder = new DailyMetricsBuilder(new Map(stores.map((s) => [s.store_id, s])), range);
-    const query = { stores: selection === 'all' ? ('all' as const) : stores.map((s) => s.store_id), range };
-    for await (const batch of this.source.streamOrders(query, options.onSkip)) {
-      for (const order of batch) builder.add(order);
-    }
-    return new Map(stores.map((s) => [s.store_id, builder.daily(s.store_id)]));
+    return (await this.dailyMetricsOf(stores, range, options, selection === 'all')).days;
   }
 
   /** The §5 diagnosis of a store set over a period (reads the previous period too). */
@@ -61,7 +76,7 @@ export class SourceComputer {
     options: ComputeOptions = {},
   ): Promise<Diagnosis> {
     const stores = await this.resolve(selection);
-    const daily = await this.dailyMetrics(selection, { from: previousRange(period).from, to: period.to }, options);
-    return diagnoseFromDaily(stores, period, daily, thresholds);
+    const { days } = await this.dailyMetricsOf(stores, { from: previousRange(period).from, to: period.to }, options, selection === 'all');
+    return diagnoseFromDaily(stores, period, days, thresholds);
   }
 }

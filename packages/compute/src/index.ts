@@ -1,4 +1,5 @@
-export { SourceComputer, type ComputeOptions } from './compute.js';
+export { SourceComputer, type ComputeOptions, type ComputedDaily } from './compute.js';
 export { InvalidRequestError, NotFoundError } from './errors.js';
 export { parseDateRange, parseStoreSelection, assertStoreId, type StoreSelection } from './request.js';
 export { SkippedRows } from './skipped.js';
+export { CachedComputer, thresholdsVariant } from './cached.js';

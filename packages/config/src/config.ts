@@ -12,6 +12,14 @@ export interface Config {
   source: { url: string; kind: SourceKind };
   redis: { queueUrl: string; cacheUrl: string; shared: boolean };
   http: { port: number };
+  cache: {
+    prefix: string;
+    ttlSeconds: { l1: number; l2: number; l3: number };
+    jitter: number;
+    graceSeconds: number;
+    l4MaxBytes: number;
+    accessStreamMaxLen: number;
+  };
   log: { level: Env['PREWARM_LOG_LEVEL'] };
   thresholds: {
     LOSS_ORDERS_HIGH: RuleThresholds;
@@ -55,6 +63,14 @@ export function parseConfig(env: EnvInput): Config {
     source: { url: e.PREWARM_SOURCE_URL, kind: e.PREWARM_SOURCE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres' },
     redis: { queueUrl: e.PREWARM_QUEUE_REDIS_URL, cacheUrl, shared: cacheUrl === e.PREWARM_QUEUE_REDIS_URL },
     http: { port: e.PREWARM_HTTP_PORT },
+    cache: {
+      prefix: e.PREWARM_CACHE_PREFIX,
+      ttlSeconds: { l1: e.PREWARM_TTL_L1_SECONDS, l2: e.PREWARM_TTL_L2_SECONDS, l3: e.PREWARM_TTL_L3_SECONDS },
+      jitter: e.PREWARM_TTL_JITTER,
+      graceSeconds: e.PREWARM_STALE_GRACE_SECONDS,
+      l4MaxBytes: Math.round(e.PREWARM_L4_MAX_MB * 1024 * 1024),
+      accessStreamMaxLen: e.PREWARM_ACCESS_STREAM_MAXLEN,
+    },
     log: { level: e.PREWARM_LOG_LEVEL },
     thresholds: {
       LOSS_ORDERS_HIGH: { warning: e.PREWARM_RULE_LOSS_ORDERS_HIGH_WARNING, critical: e.PREWARM_RULE_LOSS_ORDERS_HIGH_CRITICAL },

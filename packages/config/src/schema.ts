@@ -12,6 +12,8 @@ const port = z.coerce
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
 
+const seconds = z.coerce.number({ error: 'must be a number of seconds' }).int('must be a whole number of seconds').min(1, 'must be ≥ 1');
+
 const ratio = z.coerce.number({ error: 'must be a number' }).min(-1, 'must be between -1 and 1').max(1, 'must be between -1 and 1');
 
 /** Environment variables read by prewarm, with their defaults (DESIGN §9). */
@@ -23,6 +25,17 @@ const BaseSchema = z.object({
   PREWARM_QUEUE_REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   PREWARM_CACHE_REDIS_URL: redisUrl.optional(),
   PREWARM_HTTP_PORT: port.default(8080),
+  PREWARM_CACHE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 letters, digits, _ or -')
+    .default('pw'),
+  PREWARM_TTL_L1_SECONDS: seconds.default(86_400),
+  PREWARM_TTL_L2_SECONDS: seconds.default(21_600),
+  PREWARM_TTL_L3_SECONDS: seconds.default(3_600),
+  PREWARM_TTL_JITTER: z.coerce.number({ error: 'must be a number' }).min(0, 'must be between 0 and 0.5').max(0.5, 'must be between 0 and 0.5').default(0.1),
+  PREWARM_STALE_GRACE_SECONDS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be ≥ 0').default(0),
+  PREWARM_L4_MAX_MB: z.coerce.number({ error: 'must be a number' }).min(0, 'must be ≥ 0 (0 disables L4)').default(64),
+  PREWARM_ACCESS_STREAM_MAXLEN: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1000, 'must be ≥ 1000').default(100_000),
   PREWARM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PREWARM_RULE_LOSS_ORDERS_HIGH_WARNING: ratio.default(0.1),
   PREWARM_RULE_LOSS_ORDERS_HIGH_CRITICAL: ratio.default(0.2),
@@ -69,6 +82,14 @@ export const ENV_DOCS: Record<keyof Env, string> = {
   PREWARM_QUEUE_REDIS_URL: 'Redis for queues and durable state (noeviction)',
   PREWARM_CACHE_REDIS_URL: 'Redis for cache entries (LRU); defaults to the queue URL',
   PREWARM_HTTP_PORT: 'Port of `prewarm serve`',
+  PREWARM_CACHE_PREFIX: 'Prefix of every Redis key and channel prewarm writes',
+  PREWARM_TTL_L1_SECONDS: 'L1 (raw orders per store-month) time to live',
+  PREWARM_TTL_L2_SECONDS: 'L2 (daily metrics per store-day) time to live',
+  PREWARM_TTL_L3_SECONDS: 'L3 (diagnosis per store set and range) time to live',
+  PREWARM_TTL_JITTER: 'TTL spread: each entry lives ttl × [1 − j, 1 + j]',
+  PREWARM_STALE_GRACE_SECONDS: 'Serve an expired entry this long while it is recomputed (0: off)',
+  PREWARM_L4_MAX_MB: 'In-process L4 budget per process, MB (0 disables L4)',
+  PREWARM_ACCESS_STREAM_MAXLEN: 'Approximate length the access stream is trimmed to',
   PREWARM_LOG_LEVEL: 'pino log level: fatal, error, warn, info, debug, trace or silent',
   PREWARM_RULE_LOSS_ORDERS_HIGH_WARNING: 'LOSS_ORDERS_HIGH warning: loss_order_rate ≥ this',
   PREWARM_RULE_LOSS_ORDERS_HIGH_CRITICAL: 'LOSS_ORDERS_HIGH critical: loss_order_rate ≥ this',

@@ -1,24 +1,30 @@
-import { SkippedRows, SourceComputer, assertStoreId, parseDateRange, parseStoreSelection } from '@prewarm/compute';
+import { CachedComputer, SkippedRows, SourceComputer, assertStoreId, parseDateRange, parseStoreSelection } from '@prewarm/compute';
+import type { ReadResult } from '@prewarm/cache';
 import type { DailyMetrics, Diagnosis, DiagnosisThresholds } from '@prewarm/domain';
 import { openSource } from '@prewarm/source';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { count, money, percent, signedPercent } from '../output/format.js';
 import { renderTable } from '../output/table.js';
+import { openCacheSession } from '../cache-session.js';
 import { resolveDates, type DateOptions } from './dates.js';
 
-interface MetricsOptions extends DateOptions {
-  store: string;
+interface ReadOptions extends DateOptions {
   json?: boolean;
+  /** `--no-cache`: compute from the source, neither reading nor writing Redis. */
+  cache: boolean;
 }
 
-interface DiagnosisOptions extends DateOptions {
+interface MetricsOptions extends ReadOptions {
+  store: string;
+}
+
+interface DiagnosisOptions extends ReadOptions {
   stores: string;
-  json?: boolean;
 }
 
 export function registerGet(program: Command, ctx: CommandContext): void {
-  const get = program.command('get').description('read dashboard payloads (computed from the source)');
+  const get = program.command('get').description('read dashboard payloads through the cache (computed and cached on a miss)');
 
   get
     .command('metrics')
@@ -28,12 +34,15 @@ export function registerGet(program: Command, ctx: CommandContext): void {
     .option('--to <date>', 'last business date, YYYY-MM-DD')
     .option('--last <days>', 'instead of --from/--to: the last N days, ending today')
     .option('--json', 'print the DESIGN §5 JSON')
+    .option('--no-cache', 'compute from the source without reading or writing the cache')
     .action(async (opts: MetricsOptions) => {
       const store = assertStoreId(opts.store, 'store');
       const range = parseDateRange(...resolveDates(opts));
-      const rows = await withComputer(ctx, (c, skipped) => c.dailyMetrics([store], range, { onSkip: skipped.add }));
-      const metrics = rows.get(store)!;
-      ctx.out(opts.json ? JSON.stringify(metrics) : metricsTable(metrics));
+      const result = await read(ctx, opts.cache, async (source, skipped) => ({ value: (await source.dailyMetrics([store], range, { onSkip: skipped.add })).get(store)! }), (cached, skipped) =>
+        cached.dailyMetrics(store, range, { onSkip: skipped.add }),
+      );
+      report(ctx, opts, result);
+      ctx.out(opts.json ? JSON.stringify(result.value) : metricsTable(result.value));
     });
 
   get
@@ -44,20 +53,39 @@ export function registerGet(program: Command, ctx: CommandContext): void {
     .option('--to <date>', 'last business date, YYYY-MM-DD')
     .option('--last <days>', 'instead of --from/--to: the last N days, ending today')
     .option('--json', 'print the DESIGN §5 JSON')
+    .option('--no-cache', 'compute from the source without reading or writing the cache')
     .action(async (opts: DiagnosisOptions) => {
       const selection = parseStoreSelection(opts.stores, 'stores');
       const period = parseDateRange(...resolveDates(opts));
       const thresholds = ctx.config.thresholds as DiagnosisThresholds;
-      const diagnosis = await withComputer(ctx, (c, skipped) => c.diagnosis(selection, period, thresholds, { onSkip: skipped.add }));
-      ctx.out(opts.json ? JSON.stringify(diagnosis) : diagnosisReport(diagnosis));
+      const result = await read(ctx, opts.cache, async (source, skipped) => ({ value: await source.diagnosis(selection, period, thresholds, { onSkip: skipped.add }) }), (cached, skipped) =>
+        cached.diagnosis(selection, period, { onSkip: skipped.add }),
+      );
+      report(ctx, opts, result);
+      ctx.out(opts.json ? JSON.stringify(result.value) : diagnosisReport(result.value));
     });
 }
 
-async function withComputer<T>(ctx: CommandContext, work: (c: SourceComputer, skipped: SkippedRows) => Promise<T>): Promise<T> {
+type Answer<T> = Pick<ReadResult<T>, 'value'> & Partial<ReadResult<T>>;
+
+/** Runs one read through the cache (or straight from the source with --no-cache). */
+async function read<T>(
+  ctx: CommandContext,
+  useCache: boolean,
+  direct: (source: SourceComputer, skipped: SkippedRows) => Promise<Answer<T>>,
+  cached: (reader: CachedComputer, skipped: SkippedRows) => Promise<Answer<T>>,
+): Promise<Answer<T>> {
   const source = await openSource(ctx.config.source.url);
   const skipped = new SkippedRows();
+  const computer = new SourceComputer(source);
   try {
-    return await work(new SourceComputer(source), skipped);
+    if (!useCache) return await direct(computer, skipped);
+    const session = await openCacheSession(ctx.config, ctx.logger);
+    try {
+      return await cached(new CachedComputer(computer, session.cache, ctx.config.thresholds as DiagnosisThresholds), skipped);
+    } finally {
+      await session.close();
+    }
   } finally {
     await source.close();
     if (skipped.total > 0) {
@@ -65,6 +93,12 @@ async function withComputer<T>(ctx: CommandContext, work: (c: SourceComputer, sk
       for (const row of skipped.examples) ctx.logger.warn({ orderId: row.orderId, reason: row.reason }, 'skipped source row');
     }
   }
+}
+
+/** Where the answer came from, on stderr for humans (stdout stays the payload). */
+function report(ctx: CommandContext, opts: ReadOptions, result: Answer<unknown>): void {
+  if (opts.json || result.tier === undefined) return;
+  ctx.warn(result.hit ? `cache: hit (${result.tier})` : 'cache: miss (computed from the source and cached)');
 }
 
 function metricsTable(rows: readonly DailyMetrics[]): string {

@@ -1,0 +1,43 @@
+import { HierarchicalCache, Keyspace, defaultLevelCodecs, openRedis } from '@prewarm/cache';
+import type { Config } from '@prewarm/config';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** The cache as one command uses it: connections, the cache, and how to close them all. */
+export interface CacheSession {
+  cache: HierarchicalCache;
+  close(): Promise<void>;
+}
+
+/** Connects both Redis roles (one connection when they share a URL) and starts the cache. */
+export async function openCacheSession(config: Config, logger: Logger): Promise<CacheSession> {
+  const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state' });
+  let cacheRedis: Redis = state;
+  try {
+    if (!config.redis.shared) cacheRedis = await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache' });
+    const c = config.cache;
+    const policy = (seconds: number) => ({ ttlMs: seconds * 1000, jitter: c.jitter, graceMs: c.graceSeconds * 1000 });
+    const cache = await HierarchicalCache.create({
+      cache: cacheRedis,
+      state,
+      keyspace: new Keyspace(c.prefix),
+      ttl: { l1: policy(c.ttlSeconds.l1), l2: policy(c.ttlSeconds.l2), l3: policy(c.ttlSeconds.l3) },
+      memory: { maxBytes: c.l4MaxBytes, ttlMs: 60_000 },
+      accessLog: { maxLen: c.accessStreamMaxLen },
+      codecs: defaultLevelCodecs(),
+      logger,
+    });
+    return {
+      cache,
+      close: async () => {
+        await cache.close();
+        state.disconnect();
+        if (cacheRedis !== state) cacheRedis.disconnect();
+      },
+    };
+  } catch (err) {
+    state.disconnect();
+    if (cacheRedis !== state) cacheRedis.disconnect();
+    throw err;
+  }
+}

@@ -1,0 +1,124 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { Keyspace, Level } from './keys.js';
+import type { Logger } from './logger.js';
+
+/** One cache read, as the hot-store analyzer will see it. */
+export interface AccessEvent {
+  level: Level;
+  /** `all`, or comma-separated store ids. */
+  stores: string;
+  from: string;
+  to: string;
+  hit: boolean;
+  /** Where the answer came from: l4, redis, stale, compute. */
+  tier: 'l4' | 'redis' | 'stale' | 'compute';
+  latencyUs: number;
+  at: number;
+}
+
+export interface AccessLogOptions {
+  /** Approximate length the stream is trimmed to (`XADD … MAXLEN ~`). */
+  maxLen: number;
+  /** Events buffered at most; beyond that new events are dropped and counted. */
+  maxBuffered: number;
+  /** Flush when this many events wait… */
+  batchSize: number;
+  /** …or after this long. */
+  flushIntervalMs: number;
+}
+
+export const DEFAULT_ACCESS_LOG: AccessLogOptions = Object.freeze({
+  maxLen: 100_000,
+  maxBuffered: 10_000,
+  batchSize: 500,
+  flushIntervalMs: 100,
+});
+
+/**
+ * Appends every cache read to a Redis stream on the state Redis, with hit/miss counters per
+ * level. `record` only pushes to an in-memory buffer — it never waits on Redis — and a timer
+ * flushes batches through one pipeline. When Redis is slow the buffer is bounded: events past
+ * `maxBuffered` are dropped and counted, never queued without end.
+ */
+export class AccessLog {
+  private buffer: AccessEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  dropped = 0;
+  written = 0;
+
+  constructor(
+    private readonly state: Redis | Cluster,
+    private readonly keys: Keyspace,
+    private readonly logger: Logger,
+    readonly options: AccessLogOptions = DEFAULT_ACCESS_LOG,
+  ) {}
+
+  record(event: AccessEvent): void {
+    if (this.buffer.length >= this.options.maxBuffered) {
+      this.dropped++;
+      return;
+    }
+    this.buffer.push(event);
+    if (this.buffer.length >= this.options.batchSize) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Writes what is buffered; resolves when it is on Redis (or was dropped with a warning). */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    await this.flushing;
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.flushing = this.write(batch).finally(() => (this.flushing = undefined));
+    await this.flushing;
+  }
+
+  private async write(batch: AccessEvent[]): Promise<void> {
+    const counters = new Map<string, number>();
+    const pipeline = this.state.pipeline();
+    for (const e of batch) {
+      pipeline.xadd(
+        this.keys.accessStream,
+        'MAXLEN',
+        '~',
+        this.options.maxLen,
+        '*',
+        'l', e.level,
+        's', e.stores,
+        'f', e.from,
+        't', e.to,
+        'h', e.hit ? '1' : '0',
+        'src', e.tier,
+        'us', String(Math.round(e.latencyUs)),
+        'at', String(e.at),
+      );
+      const field = `${e.level}:${e.hit ? 'hits' : 'misses'}`;
+      counters.set(field, (counters.get(field) ?? 0) + 1);
+      if (e.tier === 'l4') counters.set('l4:hits', (counters.get('l4:hits') ?? 0) + 1);
+    }
+    for (const [field, n] of counters) pipeline.hincrby(this.keys.stats, field, n);
+    try {
+      await pipeline.exec();
+      this.written += batch.length;
+    } catch (err) {
+      this.dropped += batch.length;
+      this.logger.warn({ err, events: batch.length }, 'access log batch dropped');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+}

@@ -1,0 +1,38 @@
+import { type Codec, compressorById } from './codec/index.js';
+import type { EnvelopeHeader } from './envelope.js';
+import { CorruptEntryError } from './errors.js';
+
+/** How a level's values become envelope payloads and back. */
+export interface EntryCodec<T> {
+  readonly layoutId: number;
+  readonly codecId: number;
+  encode(value: T): Promise<{ payload: Uint8Array; rawLength: number }>;
+  /** Throws (any error) when the payload cannot be decoded: the caller treats it as corrupt. */
+  decode(header: EnvelopeHeader, payload: Uint8Array): T;
+}
+
+/** Serialized payloads above this size are compressed on the threadpool, off the event loop. */
+const ASYNC_COMPRESS_BYTES = 64 * 1024;
+
+/**
+ * An entry codec from a layout and a compressor. Entries are decoded with the compressor their
+ * envelope names, so changing a level's compressor does not orphan what is already stored;
+ * the layout must be the level's own (anything else is treated as corrupt).
+ */
+export function entryCodec<T>(codec: Codec<T>): EntryCodec<T> {
+  const layoutId = codec.layout.id;
+  return {
+    layoutId,
+    codecId: codec.compressor.id,
+    async encode(value) {
+      const raw = codec.layout.encode(value);
+      const payload = raw.length > ASYNC_COMPRESS_BYTES ? await codec.compressor.compressAsync(raw) : codec.compressor.compress(raw);
+      return { payload, rawLength: raw.length };
+    },
+    decode(header, payload) {
+      if (header.layoutId !== layoutId) throw new CorruptEntryError('unknown_codec', `entry layout ${header.layoutId} is not this level's (${layoutId})`);
+      const compressor = header.codecId === codec.compressor.id ? codec.compressor : compressorById(header.codecId);
+      return codec.layout.decode(compressor.decompress(payload));
+    },
+  };
+}

@@ -1,0 +1,16 @@
+export { CacheCore, DEFAULT_MEMORY, type CacheCoreOptions, type Computed, type ReadResult, type RedisConnection, type Tier } from './cache.js';
+export { HierarchicalCache, type HierarchicalCacheOptions, type LevelCodecs, type ComputedDays } from './hierarchical-cache.js';
+export { Keyspace, LEVELS, type Level, type StoreSet, storeSetId, monthOf } from './keys.js';
+export { encodeEnvelope, decodeEnvelope, readHeader, ENVELOPE_VERSION, HEADER_BYTES, type EnvelopeHeader } from './envelope.js';
+export { CorruptEntryError, CacheUnavailableError } from './errors.js';
+export { type EntryCodec, entryCodec } from './entry-codec.js';
+export { DEFAULT_TTLS, jitteredTtl, type TtlPolicy } from './ttl.js';
+export { AccessLog, DEFAULT_ACCESS_LOG, type AccessEvent, type AccessLogOptions } from './access-log.js';
+export { Generations, ALL_STORES_FIELD } from './generations.js';
+export { MemoryTier, type MemoryTierOptions } from './memory-tier.js';
+export { Leases, DEFAULT_LEASE, type LeaseOptions } from './lease.js';
+export { type CacheStats, type LevelStats, readStats, countKeys } from './stats.js';
+export { openRedis, redactUrl, checkEvictionPolicy, type RedisRole } from './redis.js';
+export { type Logger, silentLogger } from './logger.js';
+export * as codecs from './codec/index.js';
+export { defaultLevelCodecs } from './level-codecs.js';

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import type { Logger } from './logger.js';
+
+/** What changed: entries rewritten in place, and/or store generations bumped. */
+export interface Invalidation {
+  keys?: string[];
+  generations?: Record<string, number>;
+}
+
+/**
+ * Cross-process invalidation over Redis pub/sub: when an entry is rewritten or a store's
+ * generation is bumped, every process drops the entry from its L4 and updates its generations.
+ * Pub/sub keeps nothing, so a subscriber that reconnects calls `onResync` to reload state.
+ */
+export class InvalidationBus {
+  readonly origin = randomUUID();
+  private readonly subscriber: Redis | Cluster;
+  private started: Promise<void> | undefined;
+
+  constructor(
+    private readonly publisher: Redis | Cluster,
+    private readonly channel: string,
+    private readonly handlers: { onMessage: (m: Invalidation) => void; onResync: () => void },
+    private readonly logger: Logger,
+  ) {
+    this.subscriber = publisher.duplicate();
+  }
+
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      let first = true;
+      this.subscriber.on('ready', () => {
+        if (!first) this.handlers.onResync();
+        first = false;
+      });
+      this.subscriber.on('message', (channel: string, text: string) => {
+        if (channel !== this.channel) return;
+        try {
+          this.handlers.onMessage(JSON.parse(text) as Invalidation);
+        } catch (err) {
+          this.logger.warn({ err }, 'ignoring a malformed invalidation message');
+        }
+      });
+      this.subscriber.on('error', (err: Error) => this.logger.debug({ err }, 'invalidation subscriber error'));
+      await this.subscriber.subscribe(this.channel);
+    })();
+    return this.started;
+  }
+
+  async publish(message: Invalidation): Promise<void> {
+    if ((message.keys?.length ?? 0) === 0 && !message.generations) return;
+    await this.publisher.publish(this.channel, JSON.stringify(message));
+  }
+
+  async close(): Promise<void> {
+    this.subscriber.disconnect();
+  }
+}

@@ -1,0 +1,74 @@
+import { LRUCache } from 'lru-cache';
+
+/** A decoded entry held in process: the value and what it cost to store. */
+export interface MemoryEntry {
+  value: unknown;
+  /** Bytes of the stored (compressed) entry, as read from Redis. */
+  storedBytes: number;
+  /** Estimated bytes of the decoded value in memory. */
+  sizeBytes: number;
+  createdAt: number;
+  watermark: number;
+}
+
+export interface MemoryTierOptions {
+  /** Upper bound of the estimated bytes held; 0 disables the tier. */
+  maxBytes: number;
+  /** Longest an entry is held, whatever Redis says (bounds staleness if a message is lost). */
+  ttlMs: number;
+}
+
+/**
+ * L4: hot decoded entries in front of Redis, bounded in bytes, least recently used out first.
+ * Entries are dropped when another process rewrites them (see InvalidationBus).
+ */
+export class MemoryTier {
+  private readonly lru: LRUCache<string, MemoryEntry> | null;
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly options: MemoryTierOptions) {
+    this.lru =
+      options.maxBytes > 0
+        ? new LRUCache<string, MemoryEntry>({
+            maxSize: options.maxBytes,
+            sizeCalculation: (e) => Math.max(1, e.sizeBytes),
+            ttl: options.ttlMs,
+            ttlAutopurge: false,
+          })
+        : null;
+  }
+
+  get enabled(): boolean {
+    return this.lru !== null;
+  }
+
+  get(key: string): MemoryEntry | undefined {
+    if (!this.lru) return undefined;
+    const e = this.lru.get(key);
+    if (e) this.hits++;
+    else this.misses++;
+    return e;
+  }
+
+  set(key: string, entry: MemoryEntry): void {
+    if (this.lru && entry.sizeBytes <= this.options.maxBytes / 4) this.lru.set(key, entry);
+  }
+
+  delete(keys: Iterable<string>): void {
+    if (!this.lru) return;
+    for (const k of keys) this.lru.delete(k);
+  }
+
+  clear(): void {
+    this.lru?.clear();
+  }
+
+  get entries(): number {
+    return this.lru?.size ?? 0;
+  }
+
+  get bytes(): number {
+    return this.lru?.calculatedSize ?? 0;
+  }
+}

@@ -1,0 +1,126 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { CacheCore } from './cache.js';
+import { LEVELS, type Level } from './keys.js';
+
+export interface LevelStats {
+  keys: number;
+  hits: number;
+  misses: number;
+  hit_rate: number | null;
+  corrupt: number;
+  writes: number;
+  raw_bytes: number;
+  stored_bytes: number;
+}
+
+/** `prewarm stats` (DESIGN §6 names first). */
+export interface CacheStats {
+  used_memory_mb: number;
+  max_memory_mb: number | null;
+  memory_usage_pct: number | null;
+  /** Hits over all reads of every level, percent. */
+  hit_rate: number | null;
+  level_1: number;
+  level_2: number;
+  level_3: number;
+  levels: Record<Level, LevelStats>;
+  l4: { hits: number; processes: number; entries: number; bytes: number };
+  /** Bytes written so far: serialized payloads vs stored entries (compression ratio). */
+  bytes: { raw: number; stored: number; stored_pct: number | null };
+  access_log: { length: number };
+}
+
+const MB = 1024 * 1024;
+const round = (n: number, places = 2): number => Math.round(n * 10 ** places) / 10 ** places;
+
+/** Master nodes to SCAN: every master of a cluster, or the single server. */
+function scanTargets(redis: Redis | Cluster): Redis[] {
+  return 'nodes' in redis && typeof redis.nodes === 'function' && redis.constructor.name === 'Cluster'
+    ? (redis as Cluster).nodes('master')
+    : [redis as Redis];
+}
+
+/** Counts keys matching a pattern with SCAN (never KEYS); `filter` drops non-entries such as leases. */
+export async function countKeys(redis: Redis | Cluster, pattern: string, filter: (key: string) => boolean = () => true): Promise<number> {
+  let total = 0;
+  for (const node of scanTargets(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) if (filter(k)) total++;
+    } while (cursor !== '0');
+  }
+  return total;
+}
+
+function infoField(info: string, name: string): number {
+  const m = new RegExp(`^${name}:(\\d+)`, 'm').exec(info);
+  return m ? Number(m[1]) : 0;
+}
+
+export async function readStats(core: CacheCore): Promise<CacheStats> {
+  await core.accessLog.flush();
+  const keys = core.keys;
+  const infos = await Promise.all(scanTargets(core.cache).map((n) => n.info('memory')));
+  const used = infos.reduce((s, i) => s + infoField(i, 'used_memory'), 0);
+  const max = infos.reduce((s, i) => s + infoField(i, 'maxmemory'), 0);
+  const counters = Object.fromEntries(Object.entries(await core.state.hgetall(keys.stats)).map(([k, v]) => [k, Number(v)]));
+  const c = (field: string): number => counters[field] ?? 0;
+  const levels = {} as Record<Level, LevelStats>;
+  for (const level of LEVELS) {
+    const hits = c(`${level}:hits`);
+    const misses = c(`${level}:misses`);
+    levels[level] = {
+      keys: await countKeys(core.cache, keys.pattern(level), (k) => keys.levelOf(k) === level),
+      hits,
+      misses,
+      hit_rate: hits + misses > 0 ? round((100 * hits) / (hits + misses)) : null,
+      corrupt: c(`${level}:corrupt`),
+      writes: c(`${level}:writes`),
+      raw_bytes: c(`${level}:raw_bytes`),
+      stored_bytes: c(`${level}:stored_bytes`),
+    };
+  }
+  const hits = LEVELS.reduce((s, l) => s + levels[l].hits, 0);
+  const reads = LEVELS.reduce((s, l) => s + levels[l].hits + levels[l].misses, 0);
+  const raw = LEVELS.reduce((s, l) => s + levels[l].raw_bytes, 0);
+  const stored = LEVELS.reduce((s, l) => s + levels[l].stored_bytes, 0);
+  const l4 = await memoryTierTotals(core);
+  return {
+    used_memory_mb: round(used / MB),
+    max_memory_mb: max > 0 ? round(max / MB) : null,
+    memory_usage_pct: max > 0 ? round((100 * used) / max) : null,
+    hit_rate: reads > 0 ? round((100 * hits) / reads) : null,
+    level_1: levels.l1.keys,
+    level_2: levels.l2.keys,
+    level_3: levels.l3.keys,
+    levels,
+    l4: { hits: c('l4:hits'), ...l4 },
+    bytes: { raw, stored, stored_pct: raw > 0 ? round((100 * stored) / raw) : null },
+    access_log: { length: await core.state.xlen(keys.accessStream) },
+  };
+}
+
+/** L4 lives in each process: sum the reports processes keep on the state Redis, plus our own. */
+async function memoryTierTotals(core: CacheCore): Promise<{ processes: number; entries: number; bytes: number }> {
+  await core.reportMemoryTier();
+  let processes = 0;
+  let entries = 0;
+  let bytes = 0;
+  for (const node of scanTargets(core.state)) {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', core.keys.memoryTierPattern, 'COUNT', 1000);
+      cursor = next;
+      for (const key of found) {
+        const r = await core.state.hgetall(key);
+        if (!r.entries) continue;
+        processes++;
+        entries += Number(r.entries);
+        bytes += Number(r.bytes ?? 0);
+      }
+    } while (cursor !== '0');
+  }
+  return { processes, entries, bytes };
+}

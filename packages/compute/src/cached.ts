@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { HierarchicalCache, ReadResult } from '@prewarm/cache';
+import {
+  type DailyMetrics,
+  type DateRange,
+  type Diagnosis,
+  type DiagnosisThresholds,
+  DEFAULT_THRESHOLDS,
+  diagnoseFromDaily,
+  eachDate,
+  previousRange,
+} from '@prewarm/domain';
+import type { ComputeOptions, SourceComputer } from './compute.js';
+import type { StoreSelection } from './request.js';
+
+/** A short digest of the thresholds: part of every L3 key, so readers with other rules never share. */
+export function thresholdsVariant(thresholds: DiagnosisThresholds): string {
+  return createHash('sha1').update(JSON.stringify(thresholds)).digest('base64url').slice(0, 8);
+}
+
+/**
+ * The read path of dashboards: L3 diagnosis from L2 store-days from the source, each level
+ * read through the cache (hit, or compute once and write back).
+ */
+export class CachedComputer {
+  private readonly variant: string;
+
+  constructor(
+    readonly computer: SourceComputer,
+    readonly cache: HierarchicalCache,
+    private readonly thresholds: DiagnosisThresholds = DEFAULT_THRESHOLDS,
+  ) {
+    this.variant = thresholdsVariant(thresholds);
+  }
+
+  /** Daily metrics of one store over a range (L2). */
+  async dailyMetrics(storeId: string, range: DateRange, options: ComputeOptions = {}): Promise<ReadResult<DailyMetrics[]>> {
+    const [store] = await this.computer.resolve([storeId]);
+    return this.cache.dailyMetrics(storeId, eachDate(range.from, range.to), async (missing) => {
+      const { days, watermark } = await this.computer.dailyMetricsOf([store!], { from: missing[0]!, to: missing[missing.length - 1]! }, options);
+      return { value: new Map(days.get(storeId)!.map((d) => [d.date, d])), watermark };
+    });
+  }
+
+  /** The diagnosis of a store set over a period (L3, computed from L2 on a miss). */
+  async diagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions = {}): Promise<ReadResult<Diagnosis>> {
+    const stores = await this.computer.resolve(selection);
+    return this.cache.diagnosis(selection, period, this.variant, async () => {
+      const dates = eachDate(previousRange(period).from, period.to);
+      let watermark = -1;
+      const { days } = await this.cache.dailyMetricsMany(
+        stores.map((s) => s.store_id),
+        dates,
+        async (needs) => {
+          const missingDates = [...needs.values()].flat().sort();
+          const range = { from: missingDates[0]!, to: missingDates[missingDates.length - 1]! };
+          const wanted = stores.filter((s) => needs.has(s.store_id));
+          const computed = await this.computer.dailyMetricsOf(wanted, range, options, selection === 'all' && wanted.length === stores.length);
+          watermark = computed.watermark;
+          return { value: new Map([...computed.days].map(([id, list]) => [id, new Map(list.map((d) => [d.date, d]))])), watermark };
+        },
+      );
+      return { value: diagnoseFromDaily(stores, period, days, this.thresholds), watermark };
+    });
+  }
+}
