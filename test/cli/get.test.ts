@@ -1,12 +1,16 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { isOneLineError, runCli } from '../helpers/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheEnv, isOneLineError, runCli } from '../helpers/cli.js';
 import { writeFixtureDb } from '../helpers/fixture.js';
+import { type TestRedis, startTestRedis } from '../helpers/redis.js';
 
 let env: Record<string, string>;
+let redis: TestRedis;
 
-beforeAll(() => {
-  env = { PREWARM_SOURCE_URL: `sqlite:${writeFixtureDb()}` };
+beforeAll(async () => {
+  redis = await startTestRedis();
+  env = { PREWARM_SOURCE_URL: `sqlite:${writeFixtureDb()}`, ...cacheEnv(redis.url) };
 });
+afterAll(() => redis?.stop());
 
 describe('prewarm get metrics', () => {
   it('prints one element per business date, empty days included', async () => {
@@ -124,6 +128,7 @@ describe('prewarm errors', () => {
 
   it('reports a missing SQLite file in one line', async () => {
     const r = await runCli(['get', 'metrics', '--store', 'A1', '--from', '2026-11-01', '--to', '2026-11-02'], {
+      ...env,
       PREWARM_SOURCE_URL: 'sqlite:/nonexistent/orders.db',
     });
     expect(r.code).toBe(1);
@@ -133,6 +138,7 @@ describe('prewarm errors', () => {
 
   it('reports an unreachable PostgreSQL in one line', async () => {
     const r = await runCli(['get', 'metrics', '--store', 'A1', '--from', '2026-11-01', '--to', '2026-11-02'], {
+      ...env,
       PREWARM_SOURCE_URL: 'postgres://postgres@127.0.0.1:1/test',
     });
     expect(r.code).toBe(1);

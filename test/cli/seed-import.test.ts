@@ -2,21 +2,26 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isOneLineError, runCli } from '../helpers/cli.js';
+import { cacheEnv, isOneLineError, runCli } from '../helpers/cli.js';
 import { type TestSchema, createTestSchema } from '../helpers/postgres.js';
+import { type TestRedis, startTestRedis } from '../helpers/redis.js';
 
 const SEED = ['seed', '--stores', '6', '--days', '20', '--orders', '3000', '--seed', '7', '--end', '2026-11-20'];
 const DIAGNOSIS = ['get', 'diagnosis', '--stores', 'all', '--from', '2026-11-11', '--to', '2026-11-20', '--json'];
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'prewarm-cli-'));
-const sqlite = (): Record<string, string> => ({ PREWARM_SOURCE_URL: `sqlite:${join(tmp(), 'orders.db')}` });
+let redis: TestRedis;
+const sqlite = (): Record<string, string> => ({ PREWARM_SOURCE_URL: `sqlite:${join(tmp(), 'orders.db')}`, ...cacheEnv(redis.url) });
+const postgres = (url: string): Record<string, string> => ({ PREWARM_SOURCE_URL: url, ...cacheEnv(redis.url) });
 
 let pgSchema: TestSchema;
 beforeAll(async () => {
+  redis = await startTestRedis();
   pgSchema = await createTestSchema();
 });
 afterAll(async () => {
   await pgSchema?.drop();
+  await redis?.stop();
 });
 
 describe('prewarm seed', () => {
@@ -38,7 +43,7 @@ describe('prewarm seed', () => {
 
   it('gives byte-identical answers on SQLite and PostgreSQL', async () => {
     const lite = sqlite();
-    const pgEnv = { PREWARM_SOURCE_URL: pgSchema.url };
+    const pgEnv = postgres(pgSchema.url);
     expect((await runCli(SEED, lite)).code).toBe(0);
     const seeded = await runCli(SEED, pgEnv);
     expect(seeded.code).toBe(0);
@@ -87,7 +92,7 @@ describe('prewarm import', () => {
 
   for (const kind of ['sqlite', 'postgres'] as const) {
     it(`reports bad rows with their line and imports the rest (${kind})`, async () => {
-      const env = kind === 'sqlite' ? sqlite() : { PREWARM_SOURCE_URL: (await createTestSchema()).url };
+      const env = kind === 'sqlite' ? sqlite() : postgres((await createTestSchema()).url);
       const f = files();
       const r = await runCli(['import', f.orders, '--stores', f.stores], env);
       expect(r.code).toBe(0);

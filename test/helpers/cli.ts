@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,4 +32,9 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
 export function isOneLineError(stderr: string): boolean {
   const lines = stderr.trim().split('\n');
   return lines.length === 1 && lines[0]!.startsWith('prewarm: ') && !/\n\s+at /.test(stderr);
+}
+
+/** Settings for CLI runs against a test Redis: a fresh key prefix, so runs never share entries by accident. */
+export function cacheEnv(redisUrl: string): Record<string, string> {
+  return { PREWARM_QUEUE_REDIS_URL: redisUrl, PREWARM_CACHE_PREFIX: `t${randomBytes(5).toString('hex')}` };
 }

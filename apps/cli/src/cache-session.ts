@@ -41,3 +41,20 @@ export async function openCacheSession(config: Config, logger: Logger): Promise<
     throw err;
   }
 }
+
+/**
+ * After `seed` or `import` replaced source data: forget the affected stores' cache entries, so
+ * no read serves the old data. The source write already succeeded, so an unreachable Redis is
+ * a warning here, not a failure.
+ */
+export async function forgetInCache(config: Config, logger: Logger, warn: (line: string) => void, stores: readonly string[] | 'all'): Promise<void> {
+  let session: CacheSession | undefined;
+  try {
+    session = await openCacheSession(config, logger);
+    await session.cache.forgetStores(stores);
+  } catch (err) {
+    warn(`warning: cache entries of the changed stores were not invalidated: ${(err as Error).message}`);
+  } finally {
+    await session?.close();
+  }
+}

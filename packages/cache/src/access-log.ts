@@ -71,18 +71,21 @@ export class AccessLog {
     return this.buffer.length;
   }
 
-  /** Writes what is buffered; resolves when it is on Redis (or was dropped with a warning). */
+  /** Resolves once everything recorded before the call is on Redis (or was dropped and counted). */
   async flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    await this.flushing;
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.flushing = this.write(batch).finally(() => (this.flushing = undefined));
-    await this.flushing;
+    while (this.flushing || this.buffer.length > 0) {
+      if (this.flushing) {
+        await this.flushing;
+        continue;
+      }
+      const batch = this.buffer;
+      this.buffer = [];
+      this.flushing = this.write(batch).finally(() => (this.flushing = undefined));
+    }
   }
 
   private async write(batch: AccessEvent[]): Promise<void> {
@@ -110,8 +113,14 @@ export class AccessLog {
     }
     for (const [field, n] of counters) pipeline.hincrby(this.keys.stats, field, n);
     try {
-      await pipeline.exec();
-      this.written += batch.length;
+      const replies = (await pipeline.exec()) ?? [];
+      const failed = replies.slice(0, batch.length).filter(([err]) => err).length;
+      if (replies.length === 0 || failed > 0) {
+        const lost = replies.length === 0 ? batch.length : failed;
+        this.dropped += lost;
+        this.written += batch.length - lost;
+        this.logger.warn({ err: replies.find(([err]) => err)?.[0], events: lost }, 'access log events dropped');
+      } else this.written += batch.length;
     } catch (err) {
       this.dropped += batch.length;
       this.logger.warn({ err, events: batch.length }, 'access log batch dropped');

@@ -4,7 +4,8 @@ import { decodeEnvelope, encodeEnvelope, type EnvelopeHeader } from './envelope.
 import { CorruptEntryError } from './errors.js';
 import { Generations } from './generations.js';
 import { type Invalidation, InvalidationBus } from './invalidation-bus.js';
-import { Keyspace, type Level } from './keys.js';
+import { Keyspace, LEVELS, type Level } from './keys.js';
+import { unlinkMatching } from './stats.js';
 import { DEFAULT_LEASE, type LeaseOptions, Leases, sleep } from './lease.js';
 import { type Logger, silentLogger } from './logger.js';
 import { MemoryTier, type MemoryTierOptions } from './memory-tier.js';
@@ -124,6 +125,7 @@ export class CacheCore {
   }
 
   private applyInvalidation(m: Invalidation): void {
+    if (m.flush) this.memory.clear();
     if (m.keys) this.memory.delete(m.keys);
     if (m.generations) this.generations.apply(m.generations);
   }
@@ -305,6 +307,24 @@ export class CacheCore {
     if (storeIds.length === 0) return;
     const generations = await this.generations.bump(storeIds);
     await this.bus.publish({ generations });
+  }
+
+  /**
+   * Forgets what the cache holds for stores whose source data was replaced outside a warm-up
+   * run (`seed`, `import`): deletes their L1/L2 entries (SCAN + UNLINK, never KEYS), bumps their
+   * generations (their L3 entries become unreachable) and empties every process's L4 of them.
+   * `all` deletes every entry of this keyspace. Returns the number of entries deleted.
+   */
+  async forgetStores(storeIds: readonly string[] | 'all'): Promise<number> {
+    const p = this.keys.prefix;
+    const patterns =
+      storeIds === 'all' ? LEVELS.map((l) => this.keys.pattern(l)) : storeIds.flatMap((id) => [`${p}:{${id}}:l1:*`, `${p}:{${id}}:l2:*`]);
+    let deleted = 0;
+    for (const pattern of patterns) deleted += await unlinkMatching(this.cache, pattern, (k) => this.keys.levelOf(k) !== null);
+    const generations = await this.generations.bump(storeIds === 'all' ? [] : storeIds);
+    this.memory.clear();
+    await this.bus.publish({ generations, flush: true });
+    return deleted;
   }
 
   /** Publishes that entries were rewritten elsewhere (drops them from every L4). */

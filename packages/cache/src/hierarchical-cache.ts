@@ -213,6 +213,11 @@ export class HierarchicalCache {
     return this.core.markStoresChanged(storeIds);
   }
 
+  /** Source data replaced outside a run (seed, import): drop the stores' entries everywhere. */
+  forgetStores(storeIds: readonly string[] | 'all'): Promise<number> {
+    return this.core.forgetStores(storeIds);
+  }
+
   stats(): Promise<CacheStats> {
     return readStats(this.core);
   }

@@ -9,7 +9,7 @@ export { AccessLog, DEFAULT_ACCESS_LOG, type AccessEvent, type AccessLogOptions 
 export { Generations, ALL_STORES_FIELD } from './generations.js';
 export { MemoryTier, type MemoryTierOptions } from './memory-tier.js';
 export { Leases, DEFAULT_LEASE, type LeaseOptions } from './lease.js';
-export { type CacheStats, type LevelStats, readStats, countKeys } from './stats.js';
+export { type CacheStats, type LevelStats, readStats, countKeys, unlinkMatching } from './stats.js';
 export { openRedis, redactUrl, checkEvictionPolicy, type RedisRole } from './redis.js';
 export { type Logger, silentLogger } from './logger.js';
 export * as codecs from './codec/index.js';

@@ -6,6 +6,8 @@ import type { Logger } from './logger.js';
 export interface Invalidation {
   keys?: string[];
   generations?: Record<string, number>;
+  /** Drop everything held in memory (the source was replaced). */
+  flush?: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export class InvalidationBus {
   }
 
   async publish(message: Invalidation): Promise<void> {
-    if ((message.keys?.length ?? 0) === 0 && !message.generations) return;
+    if ((message.keys?.length ?? 0) === 0 && !message.generations && !message.flush) return;
     await this.publisher.publish(this.channel, JSON.stringify(message));
   }
 

@@ -54,6 +54,27 @@ export async function countKeys(redis: Redis | Cluster, pattern: string, filter:
   return total;
 }
 
+/** Deletes keys matching a pattern with SCAN + UNLINK (never KEYS); returns how many. */
+export async function unlinkMatching(redis: Redis | Cluster, pattern: string, filter: (key: string) => boolean = () => true): Promise<number> {
+  let total = 0;
+  for (const node of scanTargets(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      const doomed = keys.filter(filter);
+      // One UNLINK per key: on a cluster, keys of one SCAN page may span slots.
+      if (doomed.length > 0) {
+        const pipeline = node.pipeline();
+        for (const k of doomed) pipeline.unlink(k);
+        await pipeline.exec();
+        total += doomed.length;
+      }
+    } while (cursor !== '0');
+  }
+  return total;
+}
+
 function infoField(info: string, name: string): number {
   const m = new RegExp(`^${name}:(\\d+)`, 'm').exec(info);
   return m ? Number(m[1]) : 0;

@@ -23,6 +23,8 @@ export interface ImportCsvResult {
   stores: number;
   orders: number;
   skippedStores: number;
+  /** Store ids whose rows (store or orders) were written: their cached entries are stale now. */
+  touchedStores: string[];
   skippedOrders: number;
 }
 
@@ -70,13 +72,15 @@ export async function importCsv(writer: SourceWriter, options: ImportCsvOptions)
         skippedOrders++;
         options.onSkip?.(row);
       };
-  const orders = await writer.writeOrders(progress(readOrdersCsv(options.orders, { ...base, onSkip }), options.onProgress));
-  return { stores: stores.length, orders, skippedStores, skippedOrders };
+  const touched = new Set(stores.map((s) => s.store_id));
+  const orders = await writer.writeOrders(progress(readOrdersCsv(options.orders, { ...base, onSkip }), options.onProgress, touched));
+  return { stores: stores.length, orders, skippedStores, skippedOrders, touchedStores: [...touched].sort() };
 }
 
-async function* progress(batches: AsyncIterable<OrderRow[]>, report?: (n: number) => void): AsyncGenerator<OrderRow[]> {
+async function* progress(batches: AsyncIterable<OrderRow[]>, report: ((n: number) => void) | undefined, touched: Set<string>): AsyncGenerator<OrderRow[]> {
   let written = 0;
   for await (const batch of batches) {
+    for (const row of batch) touched.add(row.store_id);
     yield batch;
     written += batch.length;
     report?.(written);

@@ -1,6 +1,7 @@
 import { type SkippedRow } from '@prewarm/domain';
 import { importCsv, openSource, openWriter } from '@prewarm/source';
 import type { Command } from 'commander';
+import { forgetInCache } from '../cache-session.js';
 import type { CommandContext } from '../context.js';
 import { count } from '../output/format.js';
 
@@ -38,6 +39,7 @@ export function registerImport(program: Command, ctx: CommandContext): void {
           onSkip: (row: SkippedRow) => report('orders', row.line, row.orderId, row.reason),
           onSkipStore: (row) => report('stores', row.line, row.storeId, row.reason),
         });
+        if (result.touchedStores.length > 0) await forgetInCache(ctx.config, ctx.logger, ctx.warn, result.touchedStores);
         if (shown > SHOWN_BAD_ROWS) ctx.warn(`… and ${count(shown - SHOWN_BAD_ROWS)} more bad rows`);
         const skipped = result.skippedOrders + result.skippedStores;
         ctx.out(

@@ -1,5 +1,6 @@
 import { SAMPLE_DEFAULTS, generateSample, openWriter } from '@prewarm/source';
 import type { Command } from 'commander';
+import { forgetInCache } from '../cache-session.js';
 import type { CommandContext } from '../context.js';
 import { count } from '../output/format.js';
 import { Progress } from '../output/progress.js';
@@ -33,6 +34,7 @@ export function registerSeed(program: Command, ctx: CommandContext): void {
         await writer.writeStores(dataset.stores);
         const written = await writer.writeOrders(progress.track(dataset.orderBatches()));
         progress.done();
+        await forgetInCache(ctx.config, ctx.logger, ctx.warn, 'all');
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         const note = replaced > 0 ? ` (replaced ${count(replaced)} orders)` : '';
         ctx.out(

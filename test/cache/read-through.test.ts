@@ -1,0 +1,162 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Diagnosis } from '@prewarm/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CacheHarness, day, sleep } from './harness.js';
+
+const h = new CacheHarness();
+beforeAll(() => h.start());
+afterAll(() => h.stop());
+
+const RANGE = { from: '2026-11-01', to: '2026-11-07' };
+const fake = (n: number): Diagnosis => ({ n }) as unknown as Diagnosis;
+
+describe('read-through', () => {
+  it('computes on a miss, then hits from L4 and from Redis with the same value', async () => {
+    const cache = await h.cache();
+    let computed = 0;
+    const compute = async () => ({ value: fake(++computed), watermark: 5 });
+    const first = await cache.diagnosis(['A', 'B'], RANGE, 'v', compute);
+    expect(first).toEqual({ value: { n: 1 }, hit: false, tier: 'compute' });
+    const second = await cache.diagnosis(['A', 'B'], RANGE, 'v', compute);
+    expect(second).toEqual({ value: { n: 1 }, hit: true, tier: 'l4' });
+    cache.core.memory.clear();
+    const third = await cache.diagnosis(['A', 'B'], RANGE, 'v', compute);
+    expect(third).toEqual({ value: { n: 1 }, hit: true, tier: 'redis' });
+    expect(computed).toBe(1);
+  });
+
+  it('keys a different variant (thresholds) separately', async () => {
+    const cache = await h.cache();
+    let computed = 0;
+    const compute = async () => ({ value: fake(++computed), watermark: 5 });
+    await cache.diagnosis('all', RANGE, 'v1', compute);
+    const other = await cache.diagnosis('all', RANGE, 'v2', compute);
+    expect(other.value).toEqual({ n: 2 });
+  });
+
+  it('computes once for 50 concurrent misses in one process', async () => {
+    const cache = await h.cache();
+    let computed = 0;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        cache.diagnosis('all', RANGE, 'v', async () => {
+          computed++;
+          await sleep(100);
+          return { value: fake(7), watermark: 1 };
+        }),
+      ),
+    );
+    expect(computed).toBe(1);
+    expect(new Set(results.map((r) => JSON.stringify(r.value)))).toEqual(new Set(['{"n":7}']));
+  });
+
+  it('computes once across two processes: the other waits for the value', async () => {
+    const prefix = CacheHarness.prefix();
+    const script = fileURLToPath(new URL('./fixtures/contender.mjs', import.meta.url));
+    const run = () => promisify(execFile)(process.execPath, [script, h.url, prefix, 'compute']).then((r) => JSON.parse(r.stdout));
+    const [a, b] = await Promise.all([run(), run()]);
+    expect(Number(await h.client().get(`${prefix}:computations`))).toBe(1);
+    expect(a.value).toEqual(b.value);
+    expect([a.tier, b.tier].sort()).toEqual(['compute', 'compute']); // one computed, one got it after waiting
+    expect(a.pid).not.toBe(b.pid);
+  });
+
+  it('takes over when the lease holder dies (lease expires)', async () => {
+    const cache = await h.cache({ lease: { leaseMs: 300, waitMs: 5000, pollMs: 10 } });
+    const key = await cache.diagnosisKey(['A'], RANGE, 'v');
+    await h.client().set(cache.keys.lease(key), 'someone-dead', 'PX', 300);
+    const started = Date.now();
+    const result = await cache.diagnosis(['A'], RANGE, 'v', async () => ({ value: fake(3), watermark: 1 }));
+    expect(result.value).toEqual({ n: 3 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it('releases a lease only with its own token', async () => {
+    const cache = await h.cache();
+    const leases = cache.core.leases;
+    const token = await leases.acquire('lease:x');
+    expect(token).not.toBeNull();
+    expect(await leases.acquire('lease:x')).toBeNull();
+    expect(await leases.release('lease:x', 'not-the-token')).toBe(false);
+    expect(await leases.held('lease:x')).toBe(true);
+    expect(await leases.release('lease:x', token!)).toBe(true);
+    expect(await leases.held('lease:x')).toBe(false);
+  });
+
+  it('serves a stale entry within grace and refreshes it in the background', async () => {
+    const cache = await h.cache({ ttl: { l3: { ttlMs: 100, jitter: 0, graceMs: 10_000 } }, memory: { maxBytes: 0, ttlMs: 1 } });
+    let computed = 0;
+    const compute = async () => ({ value: fake(++computed), watermark: 1 });
+    await cache.diagnosis(['A'], RANGE, 'v', compute);
+    await sleep(150);
+    const stale = await cache.diagnosis(['A'], RANGE, 'v', compute);
+    expect(stale).toEqual({ value: { n: 1 }, hit: true, tier: 'stale' });
+    // The background refresh lands; later reads get the new value without computing again.
+    let latest = stale;
+    for (let i = 0; i < 100 && JSON.stringify(latest.value) !== '{"n":2}'; i++) {
+      await sleep(5);
+      latest = await cache.diagnosis(['A'], RANGE, 'v', compute);
+    }
+    expect(latest).toMatchObject({ value: { n: 2 }, hit: true });
+    expect(computed).toBe(2);
+  });
+
+  it('does not let a read-path fill overwrite a newer warm-up write', async () => {
+    const cache = await h.cache({ memory: { maxBytes: 0, ttlMs: 1 } });
+    const dates = ['2026-11-01'];
+    const result = await cache.dailyMetrics('A', dates, async () => {
+      // A warm-up run rewrites the day while this read computes an older value.
+      await cache.writeDailyMetrics('A', day('A', '2026-11-01', 99), 2);
+      return { value: new Map([['2026-11-01', day('A', '2026-11-01', 1)]]), watermark: 1 };
+    });
+    expect(result.value[0]!.orders).toBe(1); // the reader gets what it computed…
+    const again = await cache.dailyMetrics('A', dates, async () => {
+      throw new Error('must not compute');
+    });
+    expect(again.value[0]!.orders).toBe(99); // …but the cache keeps the newer write
+  });
+});
+
+describe('L2 ranges', () => {
+  it('returns days in order, computing only the missing ones, in one call', async () => {
+    const cache = await h.cache({ memory: { maxBytes: 0, ttlMs: 1 } });
+    await cache.writeDailyMetrics('S1', day('S1', '2026-11-02', 2), 1);
+    const asked: string[][] = [];
+    const dates = ['2026-11-01', '2026-11-02', '2026-11-03'];
+    const r = await cache.dailyMetrics('S1', dates, async (missing) => {
+      asked.push(missing);
+      return { value: new Map(missing.map((d) => [d, day('S1', d, 10)])), watermark: 1 };
+    });
+    expect(asked).toEqual([['2026-11-01', '2026-11-03']]);
+    expect(r.value.map((d) => [d.date, d.orders])).toEqual([
+      ['2026-11-01', 10],
+      ['2026-11-02', 2],
+      ['2026-11-03', 10],
+    ]);
+    expect(r.hit).toBe(false);
+    const again = await cache.dailyMetrics('S1', dates, async () => {
+      throw new Error('must not compute');
+    });
+    expect(again).toMatchObject({ hit: true, tier: 'redis' });
+  });
+
+  it('computes the misses of many stores in one call', async () => {
+    const cache = await h.cache();
+    await cache.writeDailyMetrics('B', day('B', '2026-11-01', 5), 1);
+    const calls: Map<string, string[]>[] = [];
+    const { days, hit } = await cache.dailyMetricsMany(['A', 'B', 'C'], ['2026-11-01'], async (needs) => {
+      calls.push(needs);
+      return { value: new Map([...needs].map(([id, ds]) => [id, new Map(ds.map((d) => [d, day(id, d, 1)]))])), watermark: 1 };
+    });
+    expect(calls).toHaveLength(1);
+    expect([...calls[0]!.keys()].sort()).toEqual(['A', 'C']);
+    expect(hit).toBe(false);
+    expect([...days].map(([id, d]) => [id, d[0]!.orders])).toEqual([
+      ['A', 1],
+      ['B', 5],
+      ['C', 1],
+    ]);
+  });
+});
