@@ -160,3 +160,67 @@ describe('L2 ranges', () => {
     ]);
   });
 });
+
+describe('L1 raw orders', () => {
+  it('stores a store-month of real orders and reads them back exactly', async () => {
+    const { generateSample } = await import('@prewarm/source');
+    const { validateOrder } = await import('@prewarm/domain');
+    const sample = generateSample({ stores: 3, days: 30, orders: 3000, seed: 3, end: '2026-11-30' });
+    const orders = [...sample.orderBatches()].flat().map((row) => validateOrder(row)).flatMap((v) => (v.ok && v.order.storeId === 'S001' ? [v.order] : []));
+    expect(orders.length).toBeGreaterThan(100);
+    const cache = await h.cache({ memory: { maxBytes: 0, ttlMs: 1 } });
+    const first = await cache.rawOrders('S001', '2026-11', async () => ({ value: orders, watermark: Math.max(...orders.map((o) => o.updatedAt)) }));
+    expect(first.tier).toBe('compute');
+    const again = await cache.rawOrders('S001', '2026-11', async () => {
+      throw new Error('must not compute');
+    });
+    expect(again.tier).toBe('redis');
+    expect(again.value).toEqual(orders);
+    const stats = await cache.stats();
+    expect(stats.levels.l1.stored_bytes).toBeLessThan(stats.levels.l1.raw_bytes);
+  });
+});
+
+describe('L3 as an HTTP body', () => {
+  it('serves the stored JSON payload as it is, from Redis and from L4', async () => {
+    const { gunzipSync } = await import('node:zlib');
+    const cache = await h.cache();
+    const value = { n: 5, text: 'é'.repeat(100) } as unknown as Diagnosis;
+    const miss = await cache.diagnosisBody(['A'], RANGE, 'v', async () => ({ value, watermark: 1 }));
+    expect(miss).toMatchObject({ hit: false, tier: 'compute' });
+    const decode = (b: { bytes: Buffer; encoding: string }) => JSON.parse((b.encoding === 'gzip' ? gunzipSync(b.bytes) : b.bytes).toString('utf8'));
+    expect(decode(miss.body)).toEqual(value);
+    const fromL4 = await cache.diagnosisBody(['A'], RANGE, 'v', async () => {
+      throw new Error('must not compute');
+    });
+    expect(fromL4.tier).toBe('l4');
+    cache.core.memory.clear();
+    const fromRedis = await cache.diagnosisBody(['A'], RANGE, 'v', async () => {
+      throw new Error('must not compute');
+    });
+    expect(fromRedis).toMatchObject({ hit: true, tier: 'redis' });
+    expect(decode(fromRedis.body)).toEqual(value);
+    // The body and the decoded read agree.
+    expect((await cache.diagnosis(['A'], RANGE, 'v', async () => ({ value: fake(0), watermark: 1 }))).value).toEqual(value);
+  });
+});
+
+describe('own writes', () => {
+  it('keep their L4 copy (a process ignores the echo of its own invalidation)', async () => {
+    const prefix = CacheHarness.prefix();
+    const cache = await h.cache({ prefix });
+    const other = await h.cache({ prefix });
+    await other.dailyMetrics('A', ['2026-11-01'], async () => ({ value: new Map([['2026-11-01', day('A', '2026-11-01', 1)]]), watermark: 1 }));
+    await cache.writeDailyMetrics('A', day('A', '2026-11-01', 2), 1);
+    await sleep(100); // time for the invalidation message to go round
+    const mine = await cache.dailyMetrics('A', ['2026-11-01'], async () => {
+      throw new Error('must not compute');
+    });
+    expect(mine).toMatchObject({ tier: 'l4' });
+    expect(mine.value[0]!.orders).toBe(2);
+    const theirs = await other.dailyMetrics('A', ['2026-11-01'], async () => {
+      throw new Error('must not compute');
+    });
+    expect(theirs.value[0]!.orders).toBe(2); // their stale L4 copy was dropped
+  });
+});

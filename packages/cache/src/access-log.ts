@@ -43,6 +43,7 @@ export const DEFAULT_ACCESS_LOG: AccessLogOptions = Object.freeze({
 export class AccessLog {
   private buffer: AccessEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private flushing: Promise<void> | undefined;
   dropped = 0;
   written = 0;
@@ -60,8 +61,13 @@ export class AccessLog {
       return;
     }
     this.buffer.push(event);
-    if (this.buffer.length >= this.options.batchSize) void this.flush();
-    else if (!this.timer) {
+    if (this.buffer.length >= this.options.batchSize) {
+      // Never on the reader's turn: building 500 XADDs would land on this one request.
+      if (!this.immediate) this.immediate = setImmediate(() => {
+        this.immediate = undefined;
+        void this.flush();
+      });
+    } else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs);
       this.timer.unref();
     }

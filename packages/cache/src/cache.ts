@@ -9,7 +9,8 @@ import { unlinkMatching } from './stats.js';
 import { DEFAULT_LEASE, type LeaseOptions, Leases, sleep } from './lease.js';
 import { type Logger, silentLogger } from './logger.js';
 import { MemoryTier, type MemoryTierOptions } from './memory-tier.js';
-import type { EntryCodec } from './entry-codec.js';
+import { type EntryCodec, bodyEncoding } from './entry-codec.js';
+import type { Body } from './memory-tier.js';
 import { DEFAULT_TTLS, type TtlPolicy, jitteredTtl } from './ttl.js';
 
 export type RedisConnection = Redis | Cluster;
@@ -21,6 +22,12 @@ export interface Computed<T> {
 }
 
 export type Tier = AccessEvent['tier'];
+
+export interface BodyResult {
+  body: Body;
+  hit: boolean;
+  tier: Tier;
+}
 
 export interface ReadResult<T> {
   value: T;
@@ -163,6 +170,45 @@ export class CacheCore {
     return this.computeOnce(level, key, codec, compute);
   }
 
+  /**
+   * Like `read`, but answers with the stored payload as an HTTP body when the level's codec
+   * keeps JSON (gzip or plain): a hit costs a GET and a checksum, no decompression and no
+   * JSON parse. Falls back to encoding the decoded value for any other codec.
+   */
+  async readBody<T>(level: Level, key: string, codec: EntryCodec<T>, scope: AccessScope, compute: () => Promise<Computed<T>>): Promise<BodyResult> {
+    const started = performance.now();
+    const fromMemory = this.memory.get(key);
+    if (fromMemory?.body && !this.isStale(level, fromMemory.createdAt)) {
+      this.log(level, scope, true, 'l4', started);
+      return { body: fromMemory.body, hit: true, tier: 'l4' };
+    }
+    if (!fromMemory) {
+      const raw = await this.cache.getBuffer(key);
+      if (raw) {
+        const body = this.bodyOf(level, key, raw);
+        if (body) {
+          this.log(level, scope, true, 'redis', started);
+          return { body, hit: true, tier: 'redis' };
+        }
+      }
+    }
+    const result = await this.read(level, key, codec, scope, compute);
+    const held = this.memory.get(key)?.body;
+    return { body: held ?? { bytes: Buffer.from(JSON.stringify(result.value)), encoding: 'identity' }, hit: result.hit, tier: result.tier };
+  }
+
+  /** The payload of an entry as a body, checksum verified; null when it needs decoding or is stale/corrupt (then `read` decides). */
+  private bodyOf(level: Level, key: string, raw: Buffer): Body | null {
+    try {
+      const { header, payload } = decodeEnvelope(raw);
+      const encoding = bodyEncoding(header);
+      if (!encoding || this.isStale(level, header.createdAt)) return null;
+      return { bytes: payload, encoding };
+    } catch {
+      return null; // `read` meets it again, and drops and counts it
+    }
+  }
+
   /** Reads and decodes one entry; a corrupt entry is deleted, counted, logged and reported as absent. */
   async getEntry<T>(level: Level, key: string, codec: EntryCodec<T>): Promise<{ value: T; header: EnvelopeHeader } | null> {
     const raw = await this.cache.getBuffer(key);
@@ -173,7 +219,9 @@ export class CacheCore {
     try {
       const { header, payload } = decodeEnvelope(raw);
       const value = codec.decode(header, payload);
-      this.memory.set(key, { value, storedBytes: raw.length, sizeBytes: header.rawLength * 2 + 64, createdAt: header.createdAt, watermark: header.watermark });
+      const encoding = bodyEncoding(header);
+      const body = encoding ? { bytes: Buffer.from(payload), encoding } : undefined;
+      this.memory.set(key, { value, body, storedBytes: raw.length, sizeBytes: header.rawLength * 2 + payload.length + 64, createdAt: header.createdAt, watermark: header.watermark });
       return { value, header };
     } catch (err) {
       this.corrupt[level]++;
@@ -257,7 +305,9 @@ export class CacheCore {
     const px = jitteredTtl(policy) + policy.graceMs;
     if (mode === 'fill') await this.cache.set(key, entry, 'PX', px, 'NX');
     else await this.cache.set(key, entry, 'PX', px);
-    this.memory.set(key, { value: computed.value, storedBytes: entry.length, sizeBytes: rawLength * 2 + 64, createdAt: Date.now(), watermark: computed.watermark });
+    const encoding = bodyEncoding({ layoutId: codec.layoutId, codecId: codec.codecId, createdAt: 0, watermark: 0, rawLength });
+    const body = encoding ? { bytes: Buffer.from(payload), encoding } : undefined;
+    this.memory.set(key, { value: computed.value, body, storedBytes: entry.length, sizeBytes: rawLength * 2 + payload.length + 64, createdAt: Date.now(), watermark: computed.watermark });
     this.countWrites(level, 1, rawLength, entry.length);
     if (mode === 'replace') await this.bus.publish({ keys: [key] });
     return { rawBytes: rawLength, storedBytes: entry.length };

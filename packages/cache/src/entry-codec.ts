@@ -1,4 +1,4 @@
-import { type Codec, compressorById } from './codec/index.js';
+import { COMPRESSOR_IDS, type Codec, LAYOUT_IDS, compressorById } from './codec/index.js';
 import type { EnvelopeHeader } from './envelope.js';
 import { CorruptEntryError } from './errors.js';
 
@@ -9,6 +9,17 @@ export interface EntryCodec<T> {
   encode(value: T): Promise<{ payload: Uint8Array; rawLength: number }>;
   /** Throws (any error) when the payload cannot be decoded: the caller treats it as corrupt. */
   decode(header: EnvelopeHeader, payload: Uint8Array): T;
+}
+
+/**
+ * The `Content-Encoding` under which an entry's payload is already a JSON HTTP body, or null
+ * when it would need decoding (another layout or compressor).
+ */
+export function bodyEncoding(header: EnvelopeHeader): 'gzip' | 'identity' | null {
+  if (header.layoutId !== LAYOUT_IDS.json) return null;
+  if (header.codecId === COMPRESSOR_IDS.gzip) return 'gzip';
+  if (header.codecId === COMPRESSOR_IDS.identity) return 'identity';
+  return null;
 }
 
 /** Serialized payloads above this size are compressed on the threadpool, off the event loop. */

@@ -1,5 +1,5 @@
 import type { DailyMetrics, DateRange, Diagnosis, Order } from '@prewarm/domain';
-import { type CacheCoreOptions, CacheCore, type Computed, type ReadResult } from './cache.js';
+import { type BodyResult, type CacheCoreOptions, CacheCore, type Computed, type ReadResult } from './cache.js';
 import type { EntryCodec } from './entry-codec.js';
 import { type StoreSet, monthOf } from './keys.js';
 import { sleep } from './lease.js';
@@ -200,6 +200,13 @@ export class HierarchicalCache {
 
   async writeDiagnosis(set: StoreSet, range: DateRange, variant: string, value: Computed<Diagnosis>) {
     return this.core.write('l3', await this.diagnosisKey(set, range, variant), this.codecs.l3, value, 'replace');
+  }
+
+  /** L3 as a ready-to-send JSON body (`Content-Encoding` given): no decode on a hit. */
+  async diagnosisBody(set: StoreSet, range: DateRange, variant: string, compute: () => Promise<Computed<Diagnosis>>): Promise<BodyResult> {
+    const key = await this.diagnosisKey(set, range, variant);
+    const scope = { stores: set === 'all' ? 'all' : set.join(','), from: range.from, to: range.to };
+    return this.core.readBody('l3', key, this.codecs.l3, scope, compute);
   }
 
   /** The L3 key under the current generations of the set's members. */

@@ -1,13 +1,13 @@
-export { CacheCore, DEFAULT_MEMORY, type CacheCoreOptions, type Computed, type ReadResult, type RedisConnection, type Tier } from './cache.js';
+export { CacheCore, DEFAULT_MEMORY, type BodyResult, type CacheCoreOptions, type Computed, type ReadResult, type RedisConnection, type Tier } from './cache.js';
 export { HierarchicalCache, type HierarchicalCacheOptions, type LevelCodecs, type ComputedDays } from './hierarchical-cache.js';
 export { Keyspace, LEVELS, type Level, type StoreSet, storeSetId, monthOf } from './keys.js';
 export { encodeEnvelope, decodeEnvelope, readHeader, ENVELOPE_VERSION, HEADER_BYTES, type EnvelopeHeader } from './envelope.js';
 export { CorruptEntryError, CacheUnavailableError } from './errors.js';
-export { type EntryCodec, entryCodec } from './entry-codec.js';
+export { type EntryCodec, entryCodec, bodyEncoding } from './entry-codec.js';
 export { DEFAULT_TTLS, jitteredTtl, type TtlPolicy } from './ttl.js';
 export { AccessLog, DEFAULT_ACCESS_LOG, type AccessEvent, type AccessLogOptions } from './access-log.js';
 export { Generations, ALL_STORES_FIELD } from './generations.js';
-export { MemoryTier, type MemoryTierOptions } from './memory-tier.js';
+export { MemoryTier, type MemoryTierOptions, type Body } from './memory-tier.js';
 export { Leases, DEFAULT_LEASE, type LeaseOptions } from './lease.js';
 export { type CacheStats, type LevelStats, readStats, countKeys, unlinkMatching } from './stats.js';
 export { openRedis, redactUrl, checkEvictionPolicy, type RedisRole } from './redis.js';

@@ -8,6 +8,8 @@ export interface Invalidation {
   generations?: Record<string, number>;
   /** Drop everything held in memory (the source was replaced). */
   flush?: boolean;
+  /** The publishing process; it applied the change itself and ignores its own echo. */
+  origin?: string;
 }
 
 /**
@@ -39,7 +41,8 @@ export class InvalidationBus {
       this.subscriber.on('message', (channel: string, text: string) => {
         if (channel !== this.channel) return;
         try {
-          this.handlers.onMessage(JSON.parse(text) as Invalidation);
+          const message = JSON.parse(text) as Invalidation;
+          if (message.origin !== this.origin) this.handlers.onMessage(message);
         } catch (err) {
           this.logger.warn({ err }, 'ignoring a malformed invalidation message');
         }
@@ -52,7 +55,7 @@ export class InvalidationBus {
 
   async publish(message: Invalidation): Promise<void> {
     if ((message.keys?.length ?? 0) === 0 && !message.generations && !message.flush) return;
-    await this.publisher.publish(this.channel, JSON.stringify(message));
+    await this.publisher.publish(this.channel, JSON.stringify({ ...message, origin: this.origin }));
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,16 @@
 import { LRUCache } from 'lru-cache';
 
+/** JSON bytes ready to send, with their `Content-Encoding`. */
+export interface Body {
+  bytes: Buffer;
+  encoding: 'gzip' | 'identity';
+}
+
 /** A decoded entry held in process: the value and what it cost to store. */
 export interface MemoryEntry {
   value: unknown;
+  /** The stored payload, when it is a body the HTTP layer can send as it is (JSON, gzip or plain). */
+  body?: Body;
   /** Bytes of the stored (compressed) entry, as read from Redis. */
   storedBytes: number;
   /** Estimated bytes of the decoded value in memory. */
