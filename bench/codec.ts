@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/codec.ts            # full run, rewrites the generated part of docs/codecs.md
  *   npx tsx bench/codec.ts --quick    # fewer runs, prints only
+ *   npx tsx bench/codec.ts --quick --only=chunks   # one section: rows | chunks | json
  *
  * Throughput is MB of row-JSON-equivalent bytes per second (serialization included), the
  * median of several timed runs after warm-up. Needs `npx turbo run build` first.
@@ -37,6 +38,8 @@ import {
 } from '../packages/cache/src/codec/index.js';
 
 const QUICK = process.argv.includes('--quick');
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const run = (section: 'rows' | 'chunks' | 'json'): boolean => ONLY === undefined || ONLY === section;
 const DOC = new URL('../docs/codecs.md', import.meta.url);
 const BEGIN = '<!-- codec-bench:begin -->';
 const END = '<!-- codec-bench:end -->';
@@ -164,29 +167,50 @@ const columnarMsgpackBench = {
 // ---------------------------------------------------------------- timing
 
 interface Timing {
-  /** Median milliseconds of one operation. */
-  ms: number;
+  /** Median CPU milliseconds of one operation: user + system time of this process, all threads. */
+  cpuMs: number;
+  /** Median wall-clock milliseconds of one operation. */
+  wallMs: number;
 }
 
-/** Median time of `op` after warm-up; tiny operations are timed in batches. */
-function time(op: () => unknown): Timing {
+const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
+
+interface TimingOptions {
+  /** Each sample repeats the operation for at least this long, so it carries its share of GC. */
+  sampleMs: number;
+  samples: number;
+  warmMs: number;
+}
+const STEADY: TimingOptions = QUICK ? { sampleMs: 50, samples: 5, warmMs: 50 } : { sampleMs: 100, samples: 9, warmMs: 200 };
+const LIGHT: TimingOptions = { sampleMs: 30, samples: 3, warmMs: 30 };
+
+/**
+ * Median time of `op` after warm-up, in a steady state (no forced GC: a forced collection
+ * shrinks the young generation and makes allocation-heavy decodes look several times slower
+ * than in a long-running worker). CPU time is the headline because the host is shared: it
+ * does not count time spent waiting for a core.
+ */
+function time(op: () => unknown, options: TimingOptions = STEADY): Timing {
   const warm = performance.now();
   let warmRuns = 0;
   do {
     op();
     warmRuns++;
-  } while (performance.now() - warm < (QUICK ? 50 : 200) || warmRuns < 2);
+  } while (performance.now() - warm < options.warmMs || warmRuns < 2);
   const single = (performance.now() - warm) / warmRuns;
-  const batch = Math.max(1, Math.ceil(20 / single)); // ≥ 20 ms a sample
-  const samples = single > 500 ? 3 : QUICK ? 5 : 9;
-  const ms: number[] = [];
+  const batch = Math.max(1, Math.ceil(options.sampleMs / single));
+  const samples = single > 500 ? Math.min(5, options.samples) : options.samples;
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let s = 0; s < samples; s++) {
+    const startCpu = process.cpuUsage();
     const start = performance.now();
     for (let i = 0; i < batch; i++) op();
-    ms.push((performance.now() - start) / batch);
+    wall.push((performance.now() - start) / batch);
+    const used = process.cpuUsage(startCpu);
+    cpu.push((used.user + used.system) / 1000 / batch);
   }
-  ms.sort((a, b) => a - b);
-  return { ms: ms[samples >> 1]! };
+  return { cpuMs: median(cpu), wallMs: median(wall) };
 }
 
 // ---------------------------------------------------------------- measurement
@@ -204,8 +228,8 @@ interface Result {
   baseline: number;
   stored: number;
   rows: number;
-  encodeMs: number;
-  decodeMs: number;
+  encode: Timing;
+  decode: Timing;
 }
 
 function measure<T>(value: T, rows: number, baseline: number, layout: AnyLayout<T>, compressor: Compressor): Result {
@@ -218,8 +242,8 @@ function measure<T>(value: T, rows: number, baseline: number, layout: AnyLayout<
     baseline,
     stored: stored.length,
     rows,
-    encodeMs: time(() => compressor.compress(layout.encode(value))).ms,
-    decodeMs: time(() => layout.decode(compressor.decompress(stored))).ms,
+    encode: time(() => compressor.compress(layout.encode(value))),
+    decode: time(() => layout.decode(compressor.decompress(stored))),
   };
 }
 
@@ -235,8 +259,8 @@ function measureAll<T>(values: readonly T[], rowsOf: (v: T) => number, layout: A
     baseline: values.reduce((sum, v) => sum + Buffer.byteLength(JSON.stringify(v)), 0),
     stored: stored.reduce((sum, b) => sum + b.length, 0),
     rows: values.reduce((sum, v) => sum + rowsOf(v), 0),
-    encodeMs: time(() => values.forEach((v) => compressor.compress(layout.encode(v)))).ms,
-    decodeMs: time(() => stored.forEach((b) => layout.decode(compressor.decompress(b)))).ms,
+    encode: time(() => values.forEach((v) => compressor.compress(layout.encode(v)))),
+    decode: time(() => stored.forEach((b) => layout.decode(compressor.decompress(b)))),
   };
 }
 
@@ -250,17 +274,19 @@ function compressors(): Compressor[] {
 
 const pct = (r: Result): string => `${((100 * r.stored) / r.baseline).toFixed(1)} %`;
 const rate = (bytes: number, ms: number): string => (bytes / MB / (ms / 1000)).toFixed(0);
+/** `cpu (wall)` throughput in MB/s. */
+const rates = (bytes: number, t: Timing): string => `${rate(bytes, t.cpuMs)} (${rate(bytes, t.wallMs)})`;
 const kb = (bytes: number): string => (bytes >= 10_000 ? `${(bytes / 1000).toFixed(0)} KB` : `${bytes} B`);
 const us = (ms: number): string => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(1)} ms`);
 
 function ordersTable(results: readonly Result[]): string {
   const lines = [
-    '| layout | compressor | stored | % of row JSON | bytes/row | encode MB/s | decode MB/s |',
+    '| layout | compressor | stored | % of row JSON | bytes/row | encode MB/s cpu (wall) | decode MB/s cpu (wall) |',
     '|---|---|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     lines.push(
-      `| ${r.layout} | ${r.compressor} | ${kb(r.stored)} | ${pct(r)} | ${(r.stored / r.rows).toFixed(1)} | ${rate(r.baseline, r.encodeMs)} | ${rate(r.baseline, r.decodeMs)} |`,
+      `| ${r.layout} | ${r.compressor} | ${kb(r.stored)} | ${pct(r)} | ${(r.stored / r.rows).toFixed(1)} | ${rates(r.baseline, r.encode)} | ${rates(r.baseline, r.decode)} |`,
     );
   }
   return lines.join('\n');
@@ -273,7 +299,7 @@ function chunkTable(sizes: readonly { label: string; results: readonly Result[] 
   first.forEach((r, i) => {
     const cells = sizes.map((s) => {
       const x = s.results[i]!;
-      return `${pct(x)} · ${rate(x.baseline, x.encodeMs)} / ${rate(x.baseline, x.decodeMs)}`;
+      return `${pct(x)} · ${rate(x.baseline, x.encode.cpuMs)} / ${rate(x.baseline, x.decode.cpuMs)}`;
     });
     lines.push(`| ${r.layout} + ${r.compressor} | ${cells.join(' | ')} |`);
   });
@@ -295,7 +321,7 @@ async function measureJson(value: unknown, compressor: Compressor): Promise<Json
   for (let i = 0; i < asyncRuns; i++) await compressor.compressAsync(jsonLayout.encode(value));
   const asyncMs = (performance.now() - start) / asyncRuns;
   const gzip1 = gzipCompressor(1);
-  const serveGzipMs = compressor.name === 'gzip' ? 0 : time(() => gzip1.compress(compressor.decompress(stored))).ms;
+  const serveGzipMs = compressor.name === 'gzip' ? 0 : time(() => gzip1.compress(compressor.decompress(stored))).cpuMs;
   return { ...r, asyncMs, serveGzipMs };
 }
 
@@ -307,7 +333,7 @@ function jsonTable(results: readonly JsonResult[]): string {
   for (const r of results) {
     const serve = r.serveGzipMs === 0 ? 'as stored' : us(r.serveGzipMs);
     lines.push(
-      `| ${r.compressor} | ${kb(r.stored)} | ${pct(r)} | ${us(r.encodeMs)} (${rate(r.baseline, r.encodeMs)} MB/s) | ${us(r.decodeMs)} (${rate(r.baseline, r.decodeMs)} MB/s) | ${us(r.asyncMs)} | ${serve} |`,
+      `| ${r.compressor} | ${kb(r.stored)} | ${pct(r)} | ${us(r.encode.cpuMs)} (${rate(r.baseline, r.encode.cpuMs)} MB/s) | ${us(r.decode.cpuMs)} (${rate(r.baseline, r.decode.cpuMs)} MB/s) | ${us(r.asyncMs)} | ${serve} |`,
     );
   }
   return lines.join('\n');
@@ -333,52 +359,97 @@ async function main(): Promise<void> {
     columnarOrdersLayout,
   ];
   const headline: Result[] = [];
-  for (const layout of orderLayouts) {
+  for (const layout of run('rows') ? orderLayouts : []) {
     for (const c of compressors()) {
       headline.push(measure(orders, orders.length, rowJsonBytes, layout, c));
       log(`100k ${layout.name} + ${c.label}`);
     }
   }
-  out.push(
+  if (run('rows')) out.push(
     `### L1 layouts × compressors: 100,000 orders (100 stores, 90 days, one array)`,
     '',
     `Row JSON (\`JSON.stringify(Order[])\`, UTF-8) is ${(rowJsonBytes / MB).toFixed(1)} MB, ${(rowJsonBytes / orders.length).toFixed(0)} bytes a row: the 100 %.`,
-    'Throughput is MB of that row JSON per second, serialization included. `*`: bench-only containers of the same column transforms.',
+    'Throughput is MB of that row JSON per second, serialization included: per CPU-second of the process, wall-clock in parentheses. `*`: bench-only containers of the same column transforms.',
     '',
     ordersTable(headline),
     '',
   );
 
   // 2. L1 chunks: one store × one month of a 450 k-order month (100 stores).
-  const month = ordersOf(generateSample({ stores: 100, days: 31, orders: 450_000, seed: 2, end: '2025-05-31' }));
+  const month = run('chunks') ? ordersOf(generateSample({ stores: 100, days: 31, orders: 450_000, seed: 2, end: '2025-05-31' })) : [];
   const monthChunks = chunksOf(month).filter((c) => c.length > 0);
   const chunkLayouts: [AnyLayout<Order[]>, Compressor][] = [
     [{ ...rowJsonLayout, name: 'row-json' }, gzipCompressor(6)],
     [{ ...rowJsonLayout, name: 'row-json' }, zstdAvailable() ? zstdCompressor(3) : gzipCompressor(1)],
     ...compressors().map((c) => [columnarOrdersLayout, c] as [AnyLayout<Order[]>, Compressor]),
   ];
+  const smallChunks = chunksOf(orders);
   const sizes: { label: string; results: Result[] }[] = [];
-  for (const target of [300, 3000, 30_000]) {
-    const chunk = closestChunk(monthChunks, target);
+  for (const target of run('chunks') ? [300, 3000, 30_000] : []) {
+    const chunk = closestChunk([...smallChunks, ...monthChunks], target);
     const json = Buffer.byteLength(JSON.stringify(chunk));
     sizes.push({ label: `${chunk.length} rows (${kb(json)})`, results: chunkLayouts.map(([l, c]) => measure(chunk, chunk.length, json, l, c)) });
     log(`chunk ${chunk.length}`);
   }
-  const smallChunks = chunksOf(orders);
-  sizes.push({
-    label: `all ${smallChunks.length} chunks of the 100 k set`,
-    results: chunkLayouts.map(([l, c]) => measureAll(smallChunks, (v) => v.length, l, c)),
-  });
+  if (run('chunks')) {
+    sizes.push({
+      label: `all ${smallChunks.length} chunks of the 100 k set`,
+      results: chunkLayouts.map(([l, c]) => measureAll(smallChunks, (v) => v.length, l, c)),
+    });
+  }
   log('all chunks');
-  out.push(
+  if (run('chunks')) out.push(
     '### L1 chunks (one store × one month)',
     '',
-    `Chunks of a 450,000-order month of 100 stores (sizes ${Math.min(...monthChunks.map((c) => c.length))}–${Math.max(...monthChunks.map((c) => c.length))} rows), and all ${smallChunks.length} chunks of the 100 k set above (median ${smallChunks.map((c) => c.length).sort((a, b) => a - b)[smallChunks.length >> 1]} rows).`,
-    'Each cell: stored % of row JSON · encode / decode MB/s.',
+    `Single chunks closest to 300, 3,000 and 30,000 rows, from the 100 k set above and from a 450,000-order month of 100 stores (chunk sizes ${Math.min(...monthChunks.map((c) => c.length))}–${Math.max(...monthChunks.map((c) => c.length))} rows); and all ${smallChunks.length} chunks of the 100 k set (median ${smallChunks.map((c) => c.length).sort((a, b) => a - b)[smallChunks.length >> 1]} rows) as one workload.`,
+    'Each cell: stored % of row JSON · encode / decode MB/s (CPU time).',
     '',
     chunkTable(sizes),
     '',
   );
+
+  // 2b. The compressors alone on the columnar payload of those chunks (the layout cost is the
+  // same for all of them), timed in interleaved rounds.
+  if (run('chunks')) {
+    const only = [gzipCompressor(1), gzipCompressor(6), brotliCompressor(3), brotliCompressor(4), brotliCompressor(5)];
+    if (zstdAvailable()) only.push(zstdCompressor(1), zstdCompressor(3));
+    const picked = [3000, 30_000].map((n) => closestChunk(monthChunks, n));
+    const lines = [
+      `| compressor | ${picked.map((c) => `${c.length} rows: bytes · compress · decompress`).join(' | ')} |`,
+      `|---|${picked.map(() => '---:').join('|')}|`,
+    ];
+    const cells = new Map<string, string[]>(only.map((c) => [c.label, []]));
+    const layoutCells: string[] = [];
+    for (const chunk of picked) {
+      const payload = columnarOrdersLayout.encode(chunk);
+      const encodeMs = time(() => columnarOrdersLayout.encode(chunk)).cpuMs;
+      const decodeMs = time(() => columnarOrdersLayout.decode(payload)).cpuMs;
+      layoutCells.push(`${kb(payload.length)} · ${us(encodeMs)} · ${us(decodeMs)}`);
+      const samples = new Map<string, { c: number[]; d: number[] }>(only.map((c) => [c.label, { c: [], d: [] }]));
+      for (let round = 0; round < (QUICK ? 3 : 7); round++) {
+        for (const c of only) {
+          const packed = c.compress(payload);
+          samples.get(c.label)!.c.push(time(() => c.compress(payload), LIGHT).cpuMs);
+          samples.get(c.label)!.d.push(time(() => c.decompress(packed), LIGHT).cpuMs);
+        }
+      }
+      for (const c of only) {
+        const s = samples.get(c.label)!;
+        cells.get(c.label)!.push(`${kb(c.compress(payload).length)} · ${us(median(s.c))} · ${us(median(s.d))}`);
+      }
+      log(`compressors on ${chunk.length} rows (${payload.length} bytes of columnar payload)`);
+    }
+    lines.push(`| (the layout: encode · decode) | ${layoutCells.join(' | ')} |`);
+    for (const c of only) lines.push(`| ${c.label} | ${cells.get(c.label)!.join(' | ')} |`);
+    out.push(
+      '### L1 compressors alone, on the columnar payload',
+      '',
+      "Chunks of the 450 k month. First row: the layout's own cost, the same whatever the compressor; the other rows: what each compressor adds (stored bytes · compress · decompress, CPU time, median of interleaved rounds).",
+      '',
+      lines.join('\n'),
+      '',
+    );
+  }
 
   // 3. L3 diagnosis of all 100 stores over 30 days, and one L2 store-day of daily metrics.
   const stores = sample.stores.map((s) => ({ ...s }));
@@ -394,6 +465,7 @@ async function main(): Promise<void> {
     [`L3 diagnosis, all 100 stores, 30 days`, diagnosis],
     [`L2 daily metrics, one store-day`, storeDay],
   ] as const) {
+    if (!run('json')) break;
     const results: JsonResult[] = [];
     for (const c of jsonCompressors) results.push(await measureJson(value, c));
     log(label);
@@ -404,11 +476,11 @@ async function main(): Promise<void> {
     `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores,`,
     `Node ${process.version}, msgpackr native acceleration ${isNativeAccelerationEnabled ? 'on' : 'off'},`,
     `zstd ${zstdAvailable() ? 'zstd-napi 0.0.13' : 'not available'}; load average ${load.toFixed(2)} at start, ${os.loadavg()[0]!.toFixed(2)} at end`,
-    `(the host is shared: treat differences under ~15 % as noise).${QUICK ? ' QUICK run.' : ''}`,
+    `(the host is shared: single cells move by 15–30 % between runs).${QUICK ? ' QUICK run.' : ''}`,
   ].join(' ');
   const generated = [BEGIN, '', machine, '', ...out, END].join('\n');
   console.log(generated);
-  if (!QUICK) {
+  if (!QUICK && ONLY === undefined) {
     let doc: string;
     try {
       doc = readFileSync(DOC, 'utf8');
