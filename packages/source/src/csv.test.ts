@@ -186,7 +186,7 @@ describe('importCsv', () => {
       batchSize: 2,
     });
     await writer.close();
-    expect(result).toEqual({ stores: 2, orders: 3, skippedStores: 0, skippedOrders: 2 });
+    expect(result).toEqual({ stores: 2, orders: 3, skippedStores: 0, skippedOrders: 2, touchedStores: ['S1', 'S2'] });
     expect(skipped.map((s) => [s.line, s.orderId])).toEqual([
       [4, 'c'],
       [5, 'd'],
@@ -201,7 +201,7 @@ describe('importCsv', () => {
     await importCsv(writer, { orders: csvFile(`${HEADER}\n`), stores: storesCsv() });
     const result = await importCsv(writer, { orders: ordersCsv(false), existingStores: ['S1', 'S2'] });
     await writer.close();
-    expect(result).toEqual({ stores: 0, orders: 3, skippedStores: 0, skippedOrders: 0 });
+    expect(result).toEqual({ stores: 0, orders: 3, skippedStores: 0, skippedOrders: 0, touchedStores: ['S1', 'S2'] });
   });
 
   it('--strict writes nothing when any row is bad, after reporting every bad row', async () => {
@@ -220,7 +220,7 @@ describe('importCsv', () => {
     expect(await imported(db)).toEqual([]);
 
     const strictOk = await importCsv(writer, { orders: ordersCsv(false), stores: storesCsv(), strict: true });
-    expect(strictOk).toEqual({ stores: 2, orders: 3, skippedStores: 0, skippedOrders: 0 });
+    expect(strictOk).toEqual({ stores: 2, orders: 3, skippedStores: 0, skippedOrders: 0, touchedStores: ['S1', 'S2'] });
     await writer.close();
     expect(await imported(db)).toEqual(['a', 'b', 'e']);
   });
