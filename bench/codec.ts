@@ -12,6 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
+import { codecs } from '@prewarm/cache';
 import {
   type DailyMetrics,
   DailyMetricsBuilder,
@@ -22,10 +23,8 @@ import {
 } from '@prewarm/domain';
 import { generateSample, type SampleDataset } from '@prewarm/source';
 import { Packr, isNativeAccelerationEnabled } from 'msgpackr';
-// The codec is not exported from the package index yet: import its source directly.
-import {
-  type Compressor,
-  type Layout,
+
+const {
   brotliCompressor,
   columnarOrdersLayout,
   gzipCompressor,
@@ -35,7 +34,9 @@ import {
   rowJsonLayout,
   zstdAvailable,
   zstdCompressor,
-} from '../packages/cache/src/codec/index.js';
+} = codecs;
+type Compressor = codecs.Compressor;
+type Layout<T> = codecs.Layout<T>;
 
 const QUICK = process.argv.includes('--quick');
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);

@@ -1,4 +1,4 @@
-import { COMPRESSOR_IDS, type Codec, LAYOUT_IDS, compressorById } from './codec/index.js';
+import { COMPRESSOR_IDS, type Codec, LAYOUT_IDS, OFFLOAD_MIN_BYTES, compressorById } from './codec/index.js';
 import type { EnvelopeHeader } from './envelope.js';
 import { CorruptEntryError } from './errors.js';
 
@@ -23,7 +23,7 @@ export function bodyEncoding(header: EnvelopeHeader): 'gzip' | 'identity' | null
 }
 
 /** Serialized payloads above this size are compressed on the threadpool, off the event loop. */
-const ASYNC_COMPRESS_BYTES = 64 * 1024;
+const ASYNC_COMPRESS_BYTES = OFFLOAD_MIN_BYTES;
 
 /**
  * An entry codec from a layout and a compressor. Entries are decoded with the compressor their
