@@ -30,6 +30,7 @@ import {
   type EntryCodec,
   HierarchicalCache,
   Keyspace,
+  type BodyResult,
   type ReadResult,
   type StoreSet,
   codecs as codecParts,
@@ -169,6 +170,13 @@ function expectTier<T>(want: ReadResult<T>['tier'], label: string): (r: ReadResu
   };
 }
 
+function expectBodyTier(label: string): (r: BodyResult) => BodyResult {
+  return (r) => {
+    if (r.tier !== 'redis') throw new Error(`${label}: expected a redis hit, got ${r.tier}`);
+    return r;
+  };
+}
+
 const neverCompute = (): never => {
   throw new Error('benchmark read missed the cache');
 };
@@ -278,10 +286,12 @@ const altEntries = {
 const S = {
   rawSmall: scenario('raw GET, same bytes', rawGet(small.copies[0]!)),
   l3Small: scenario('L3 hit from Redis, L4 off', () => redisOnly.diagnosis(SMALL_SET, PERIOD, variant, neverCompute).then(expectTier('redis', 'L3 small'))),
+  bodySmall: scenario('L3 body hit from Redis (as stored, no decode), L4 off', () => redisOnly.diagnosisBody(SMALL_SET, PERIOD, variant, neverCompute).then(expectBodyTier('L3 small body'))),
   l4Small: scenario('L3 hit from L4', () => withL4.diagnosis(SMALL_SET, PERIOD, variant, neverCompute).then(expectTier('l4', 'L4 L3 small'))),
   decodeSmall: decodeScenario('decode only (no I/O)', codecs.l3, small.entries),
   rawAll: scenario('raw GET, same bytes', rawGet(all.copies[0]!)),
   l3All: scenario('L3 hit from Redis, L4 off', () => redisOnly.diagnosis('all', PERIOD, variant, neverCompute).then(expectTier('redis', 'L3 all'))),
+  bodyAll: scenario('L3 body hit from Redis (as stored, no decode), L4 off', () => redisOnly.diagnosisBody('all', PERIOD, variant, neverCompute).then(expectBodyTier('L3 all body'))),
   l4All: scenario('L3 hit from L4', () => withL4.diagnosis('all', PERIOD, variant, neverCompute).then(expectTier('l4', 'L4 L3 all'))),
   decodeAll: decodeScenario('decode only (no I/O)', codecs.l3, all.entries),
   rawDays: scenario('raw pipeline of 30 GETs, same bytes', rawPipeline(days.copies)),
@@ -345,8 +355,8 @@ const ratioOf = (s: Scenario, raw: Scenario) => sum(s).p50 / sum(raw).p50;
 
 /** One entry: its raw baseline, the library reads (compared with it), and its in-process decode. */
 const groups: { title: string; raw: Scenario; reads: Scenario[]; decode: Scenario }[] = [
-  { title: `L3 diagnosis, 2 stores × 30 days — ${fmtBytes(small.entries)}`, raw: S.rawSmall, reads: [S.l3Small, S.l4Small], decode: S.decodeSmall },
-  { title: `L3 diagnosis, all 20 stores × 30 days — ${fmtBytes(all.entries)}`, raw: S.rawAll, reads: [S.l3All, S.l4All], decode: S.decodeAll },
+  { title: `L3 diagnosis, 2 stores × 30 days — ${fmtBytes(small.entries)}`, raw: S.rawSmall, reads: [S.l3Small, S.bodySmall, S.l4Small], decode: S.decodeSmall },
+  { title: `L3 diagnosis, all 20 stores × 30 days — ${fmtBytes(all.entries)}`, raw: S.rawAll, reads: [S.l3All, S.bodyAll, S.l4All], decode: S.decodeAll },
   { title: `L2 daily metrics, 1 store × 30 days — ${fmtBytes(days.entries)}`, raw: S.rawDays, reads: [S.l2, S.l4Days], decode: S.decodeDays },
 ];
 
@@ -374,7 +384,7 @@ const alt: string[] = [
   ...altScenarios
     .filter((a) => a.level === 'l3')
     .map((a) => row(['', a.name, storedBytes(a.entries).toLocaleString('en-US'), us(sum(a.s).p50), us(sum(a.s).p99), sum(a.s).majorGcPerK.toFixed(1)])),
-  row(['L2, 30 entries', 'gzip-6 (default)', storedBytes(days.entries).toLocaleString('en-US'), us(sum(S.decodeDays).p50), us(sum(S.decodeDays).p99), sum(S.decodeDays).majorGcPerK.toFixed(1)]),
+  row(['L2, 30 entries', 'identity (default)', storedBytes(days.entries).toLocaleString('en-US'), us(sum(S.decodeDays).p50), us(sum(S.decodeDays).p99), sum(S.decodeDays).majorGcPerK.toFixed(1)]),
   ...altScenarios
     .filter((a) => a.level === 'l2')
     .map((a) => row(['', a.name, storedBytes(a.entries).toLocaleString('en-US'), us(sum(a.s).p50), us(sum(a.s).p99), sum(a.s).majorGcPerK.toFixed(1)])),
@@ -401,7 +411,7 @@ const commit = (() => {
 const machine =
   `${new Date().toISOString().slice(0, 10)}, commit ${commit}; ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
   `Node ${process.versions.node}, Redis ${redisVersion} on the same host (own instance, no persistence), ioredis 5, ` +
-  `default level codecs (JSON + gzip-6). Load average ${loadBefore.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)} (the machine is shared). ` +
+  `default level codecs (L3 JSON + gzip-6, L2 plain JSON). Load average ${loadBefore.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)} (the machine is shared). ` +
   `${ITERATIONS.toLocaleString('en-US')} sequential requests per row after ${WARMUP} warm-up, interleaved in ${ROUNDS} rounds; ` +
   `access log: ${logs.reduce((n, l) => n + l.written, 0).toLocaleString('en-US')} events written, ${logs.reduce((n, l) => n + l.dropped, 0)} dropped. ` +
   `Sample: ${SAMPLE.stores} stores, ${SAMPLE.days} days, ${SAMPLE.orders.toLocaleString('en-US')} orders; period ${PERIOD.from}..${PERIOD.to}.`;
