@@ -40,37 +40,33 @@ function scanTargets(redis: Redis | Cluster): Redis[] {
     : [redis as Redis];
 }
 
-/** Counts keys matching a pattern with SCAN (never KEYS); `filter` drops non-entries such as leases. */
-export async function countKeys(redis: Redis | Cluster, pattern: string, filter: (key: string) => boolean = () => true): Promise<number> {
-  let total = 0;
+/** Every key matching a pattern, page by page, with SCAN on every master (never KEYS). */
+export async function* scanKeys(redis: Redis | Cluster, pattern: string): AsyncGenerator<string[]> {
   for (const node of scanTargets(redis)) {
     let cursor = '0';
     do {
       const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
       cursor = next;
-      for (const k of keys) if (filter(k)) total++;
+      if (keys.length > 0) yield keys;
     } while (cursor !== '0');
   }
+}
+
+/** Counts keys matching a pattern; `filter` drops non-entries such as leases. */
+export async function countKeys(redis: Redis | Cluster, pattern: string, filter: (key: string) => boolean = () => true): Promise<number> {
+  let total = 0;
+  for await (const keys of scanKeys(redis, pattern)) for (const k of keys) if (filter(k)) total++;
   return total;
 }
 
-/** Deletes keys matching a pattern with SCAN + UNLINK (never KEYS); returns how many. */
+/** Deletes keys matching a pattern with UNLINK, one command a key (a page may span cluster slots); returns how many. */
 export async function unlinkMatching(redis: Redis | Cluster, pattern: string, filter: (key: string) => boolean = () => true): Promise<number> {
   let total = 0;
-  for (const node of scanTargets(redis)) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      const doomed = keys.filter(filter);
-      // One UNLINK per key: on a cluster, keys of one SCAN page may span slots.
-      if (doomed.length > 0) {
-        const pipeline = node.pipeline();
-        for (const k of doomed) pipeline.unlink(k);
-        await pipeline.exec();
-        total += doomed.length;
-      }
-    } while (cursor !== '0');
+  for await (const keys of scanKeys(redis, pattern)) {
+    const doomed = keys.filter(filter);
+    if (doomed.length === 0) continue;
+    await Promise.all(doomed.map((k) => redis.unlink(k))); // sent back to back; routed per slot on a cluster
+    total += doomed.length;
   }
   return total;
 }
@@ -129,19 +125,14 @@ async function memoryTierTotals(core: CacheCore): Promise<{ processes: number; e
   let processes = 0;
   let entries = 0;
   let bytes = 0;
-  for (const node of scanTargets(core.state)) {
-    let cursor = '0';
-    do {
-      const [next, found] = await node.scan(cursor, 'MATCH', core.keys.memoryTierPattern, 'COUNT', 1000);
-      cursor = next;
-      for (const key of found) {
-        const r = await core.state.hgetall(key);
-        if (!r.entries) continue;
-        processes++;
-        entries += Number(r.entries);
-        bytes += Number(r.bytes ?? 0);
-      }
-    } while (cursor !== '0');
+  for await (const keys of scanKeys(core.state, core.keys.memoryTierPattern)) {
+    for (const key of keys) {
+      const r = await core.state.hgetall(key);
+      if (!r.entries) continue;
+      processes++;
+      entries += Number(r.entries);
+      bytes += Number(r.bytes ?? 0);
+    }
   }
   return { processes, entries, bytes };
 }

@@ -26,15 +26,12 @@ interface DiagnosisOptions extends ReadOptions {
 export function registerGet(program: Command, ctx: CommandContext): void {
   const get = program.command('get').description('read dashboard payloads through the cache (computed and cached on a miss)');
 
-  get
-    .command('metrics')
-    .description('daily metrics of one store, one element per business date')
-    .requiredOption('--store <id>', 'store id')
-    .option('--from <date>', 'first business date, YYYY-MM-DD')
-    .option('--to <date>', 'last business date, YYYY-MM-DD')
-    .option('--last <days>', 'instead of --from/--to: the last N days, ending today')
-    .option('--json', 'print the DESIGN §5 JSON')
-    .option('--no-cache', 'compute from the source without reading or writing the cache')
+  withReadOptions(
+    get
+      .command('metrics')
+      .description('daily metrics of one store, one element per business date')
+      .requiredOption('--store <id>', 'store id'),
+  )
     .action(async (opts: MetricsOptions) => {
       const store = assertStoreId(opts.store, 'store');
       const range = parseDateRange(...resolveDates(opts));
@@ -45,15 +42,12 @@ export function registerGet(program: Command, ctx: CommandContext): void {
       ctx.out(opts.json ? JSON.stringify(result.value) : metricsTable(result.value));
     });
 
-  get
-    .command('diagnosis')
-    .description('diagnosis of a store set over a period (DESIGN §5)')
-    .requiredOption('--stores <ids>', '"all" or a comma-separated list of store ids')
-    .option('--from <date>', 'first business date, YYYY-MM-DD')
-    .option('--to <date>', 'last business date, YYYY-MM-DD')
-    .option('--last <days>', 'instead of --from/--to: the last N days, ending today')
-    .option('--json', 'print the DESIGN §5 JSON')
-    .option('--no-cache', 'compute from the source without reading or writing the cache')
+  withReadOptions(
+    get
+      .command('diagnosis')
+      .description('diagnosis of a store set over a period (DESIGN §5)')
+      .requiredOption('--stores <ids>', '"all" or a comma-separated list of store ids'),
+  )
     .action(async (opts: DiagnosisOptions) => {
       const selection = parseStoreSelection(opts.stores, 'stores');
       const period = parseDateRange(...resolveDates(opts));
@@ -64,6 +58,16 @@ export function registerGet(program: Command, ctx: CommandContext): void {
       report(ctx, opts, result);
       ctx.out(opts.json ? JSON.stringify(result.value) : diagnosisReport(result.value));
     });
+}
+
+/** The options every read shares: the range, the output format, the cache switch. */
+function withReadOptions(command: Command): Command {
+  return command
+    .option('--from <date>', 'first business date, YYYY-MM-DD')
+    .option('--to <date>', 'last business date, YYYY-MM-DD')
+    .option('--last <days>', 'instead of --from/--to: the last N days, ending today')
+    .option('--json', 'print the DESIGN §5 JSON')
+    .option('--no-cache', 'compute from the source without reading or writing the cache');
 }
 
 type Answer<T> = Pick<ReadResult<T>, 'value'> & Partial<ReadResult<T>>;
