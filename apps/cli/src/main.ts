@@ -8,7 +8,9 @@ import { type Logger, pino } from 'pino';
 import { registerGet } from './commands/get.js';
 import { registerImport } from './commands/import.js';
 import { registerSeed } from './commands/seed.js';
+import { registerRun } from './commands/run.js';
 import { registerStats } from './commands/stats.js';
+import { registerWorker } from './commands/worker.js';
 import type { CommandContext } from './context.js';
 import { EXIT, describeError } from './errors.js';
 
@@ -34,6 +36,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerImport(program, ctx);
   registerGet(program, ctx);
   registerStats(program, ctx);
+  registerRun(program, ctx);
+  registerWorker(program, ctx);
 
   try {
     await program.parseAsync(argv);

@@ -215,6 +215,25 @@ export class HierarchicalCache {
     return this.keys.l3(set, range, `${this.core.generations.signature(set)}.${variant}`);
   }
 
+  /**
+   * Warm-up write of one store's data in two pipelines: its L1 month chunks and L2 days.
+   * Overwrites (newer data wins) and invalidates every process's L4 copies.
+   */
+  async writeStoreData(storeId: string, data: { chunks: ReadonlyMap<string, Order[]>; days: readonly DailyMetrics[]; watermark: number }) {
+    const l1 = await this.core.writeMany('l1', this.codecs.l1, [...data.chunks].map(([month, orders]) => ({ key: this.keys.l1(storeId, month), value: orders, watermark: data.watermark })), 'replace');
+    const l2 = await this.core.writeMany('l2', this.codecs.l2, data.days.map((d) => ({ key: this.keys.l2(storeId, d.date), value: d, watermark: data.watermark })), 'replace');
+    return { l1: data.chunks.size, l2: data.days.length, rawBytes: l1.rawBytes + l2.rawBytes, storedBytes: l1.storedBytes + l2.storedBytes };
+  }
+
+  /** Deletes given L1 chunks and L2 days of a store (incremental invalidation); returns how many existed. */
+  async dropStoreEntries(storeId: string, months: Iterable<string>, dates: Iterable<string>): Promise<number> {
+    const keys = [...[...months].map((m) => this.keys.l1(storeId, m)), ...[...dates].map((d) => this.keys.l2(storeId, d))];
+    if (keys.length === 0) return 0;
+    const deleted = await this.core.cache.unlink(...keys);
+    await this.core.invalidateKeys(keys);
+    return deleted;
+  }
+
   /** The stores' data changed: every L3 entry that includes one of them becomes unreachable. */
   markStoresChanged(storeIds: readonly string[]): Promise<void> {
     return this.core.markStoresChanged(storeIds);

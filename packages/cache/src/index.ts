@@ -14,3 +14,4 @@ export { openRedis, redactUrl, checkEvictionPolicy, type RedisRole } from './red
 export { type Logger, silentLogger } from './logger.js';
 export * as codecs from './codec/index.js';
 export { defaultLevelCodecs } from './level-codecs.js';
+export { Watermarks } from './watermarks.js';

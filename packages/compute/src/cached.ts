@@ -44,8 +44,19 @@ export class CachedComputer {
 
   /** The diagnosis of a store set over a period (L3, computed from L2 on a miss). */
   async diagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions = {}): Promise<ReadResult<Diagnosis>> {
+    return this.cache.diagnosis(selection, period, this.variant, () => this.computeDiagnosis(selection, period, options));
+  }
+
+  /** Recomputes a diagnosis from L2 (missing days from the source) and overwrites its L3 entry. */
+  async refreshDiagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions = {}): Promise<{ rawBytes: number; storedBytes: number; watermark: number }> {
+    const computed = await this.computeDiagnosis(selection, period, options);
+    const written = await this.cache.writeDiagnosis(selection, period, this.variant, computed);
+    return { ...written, watermark: computed.watermark };
+  }
+
+  private async computeDiagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions): Promise<{ value: Diagnosis; watermark: number }> {
     const stores = await this.computer.resolve(selection);
-    return this.cache.diagnosis(selection, period, this.variant, async () => {
+    {
       const dates = eachDate(previousRange(period).from, period.to);
       let watermark = -1;
       const { days } = await this.cache.dailyMetricsMany(
@@ -61,6 +72,7 @@ export class CachedComputer {
         },
       );
       return { value: diagnoseFromDaily(stores, period, days, this.thresholds), watermark };
-    });
+    }
   }
 }
+

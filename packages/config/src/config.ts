@@ -21,6 +21,9 @@ export interface Config {
     accessStreamMaxLen: number;
   };
   log: { level: Env['PREWARM_LOG_LEVEL'] };
+  queue: { prefix: string; concurrency: number };
+  runs: { hotRatio: number; coldStoreLimit: number; hotSets: number };
+  schedule: { full: string; incremental: string; timezone: string };
   thresholds: {
     LOSS_ORDERS_HIGH: RuleThresholds;
     MARGIN_LOW: RuleThresholds;
@@ -72,6 +75,9 @@ export function parseConfig(env: EnvInput): Config {
       accessStreamMaxLen: e.PREWARM_ACCESS_STREAM_MAXLEN,
     },
     log: { level: e.PREWARM_LOG_LEVEL },
+    queue: { prefix: e.PREWARM_QUEUE_PREFIX, concurrency: e.PREWARM_WORKER_CONCURRENCY },
+    runs: { hotRatio: e.PREWARM_HOT_STORE_RATIO, coldStoreLimit: e.PREWARM_COLD_STORE_LIMIT, hotSets: e.PREWARM_HOT_SETS },
+    schedule: { full: e.PREWARM_SCHEDULE_FULL, incremental: e.PREWARM_SCHEDULE_INCREMENTAL, timezone: e.PREWARM_SCHEDULE_TIMEZONE },
     thresholds: {
       LOSS_ORDERS_HIGH: { warning: e.PREWARM_RULE_LOSS_ORDERS_HIGH_WARNING, critical: e.PREWARM_RULE_LOSS_ORDERS_HIGH_CRITICAL },
       MARGIN_LOW: { warning: e.PREWARM_RULE_MARGIN_LOW_WARNING, critical: e.PREWARM_RULE_MARGIN_LOW_CRITICAL },

@@ -1,0 +1,89 @@
+import { openRedis } from '@prewarm/cache';
+import { PrewarmQueues, QUEUES } from '@prewarm/queue';
+import { RunRecords, type RunSummary, type RunningWorker, runSummary, startWorker, workerAlive } from '@prewarm/worker';
+import { QueueEvents } from 'bullmq';
+import type { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import type { CommandContext } from '../context.js';
+import { CliError, EXIT } from '../errors.js';
+import { today } from './dates.js';
+import { businessDate } from './parsers.js';
+
+interface RunOptions {
+  incremental?: boolean;
+  json?: boolean;
+  policy: 'default' | 'seed';
+  end?: string;
+}
+
+export function registerRun(program: Command, ctx: CommandContext): void {
+  program
+    .command('run')
+    .description('run one warm-up to completion (starts an embedded worker when none is alive)')
+    .option('--incremental', 'only what changed since the last run (updated_at watermarks)')
+    .option('--json', 'print the run summary as JSON')
+    .option('--policy <policy>', 'order of the stores: default (demand per warm cost) or seed (80/20)', 'default')
+    .option('--end <date>', 'last business date to warm (default: today)', businessDate('--end'))
+    .action(async (opts: RunOptions) => {
+      if (opts.policy !== 'default' && opts.policy !== 'seed') throw new CliError(`--policy must be default or seed, got ${JSON.stringify(opts.policy)}`);
+      const config = ctx.config;
+      const producer = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state' });
+      const queues = new PrewarmQueues(producer, config.queue.prefix);
+      const runs = new RunRecords(producer, config.cache.prefix);
+      let embedded: RunningWorker | undefined;
+      let events: QueueEvents | undefined;
+      try {
+        // A blocking reader: BullMQ wants it to retry forever.
+        events = new QueueEvents(QUEUES.runs, { connection: producer.duplicate({ maxRetriesPerRequest: null }), prefix: config.queue.prefix });
+        if (!(await workerAlive(producer, config.cache.prefix))) {
+          if (!opts.json) ctx.warn('no worker is alive: starting one in this process');
+          embedded = await startWorker(config, ctx.logger);
+        }
+        await events.waitUntilReady();
+        const runId = `run-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+        const job = await queues.add('run', { runId, incremental: opts.incremental === true, policy: opts.policy, end: opts.end ?? today() }, { jobId: runId });
+        const watcher = watchProgress(runs, runId, opts.json ? () => {} : ctx.warn);
+        try {
+          await job.waitUntilFinished(events);
+        } catch {
+          // the record says why
+        } finally {
+          watcher.stop();
+        }
+        const record = await runs.get(runId);
+        if (!record) throw new CliError(`run ${runId} left no record`, EXIT.failure);
+        const summary = runSummary(record);
+        ctx.out(opts.json ? JSON.stringify(summary) : describe(summary));
+        if (record.status !== 'completed') throw new CliError(`run ${runId} ${record.status}: ${record.error ?? 'see the worker log'}`, EXIT.failure);
+      } finally {
+        await embedded?.close();
+        await events?.close();
+        await queues.close();
+        producer.disconnect();
+      }
+    });
+}
+
+/** Plain lines as the run moves from phase to phase (stderr; stdout keeps the summary). */
+function watchProgress(runs: RunRecords, runId: string, say: (line: string) => void): { stop(): void } {
+  let last = '';
+  const timer = setInterval(async () => {
+    const r = await runs.get(runId).catch(() => null);
+    if (!r) return;
+    const current = r.phases.filter((p) => p.startedAt !== null).at(-1);
+    const line = current ? `phase ${current.name}: ${current.jobs} job(s)${current.durationMs !== null ? `, done in ${current.durationMs} ms` : ''}` : '';
+    if (line && line !== last) say((last = line));
+  }, 200);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+function describe(s: RunSummary): string {
+  const phases = s.phases.map((p) => `${p.name} ${p.jobs} job(s) ${p.durationMs ?? '-'} ms`).join(', ');
+  return [
+    `run ${s.runId} ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s${s.incremental ? ' (incremental)' : ''}`,
+    `phases: ${phases}`,
+    `stores: ${s.stores.hot.length} hot, ${s.stores.cold.length} cold, ${s.stores.changed.length} changed, ${s.stores.failed.length} failed`,
+    `entries: L1 ${s.entries.l1}, L2 ${s.entries.l2}, L3 ${s.entries.l3}; bytes ${s.bytes.raw} serialized → ${s.bytes.stored} stored; ${s.skippedRows} skipped rows`,
+  ].join('\n');
+}

@@ -1,0 +1,74 @@
+import type { Level } from '@prewarm/cache';
+
+/** One stream entry as XREADGROUP / XAUTOCLAIM return it; fields are null when the entry was trimmed. */
+export type StreamEntry = readonly [id: string, fields: readonly string[] | null];
+
+/** A stream entry the analyzer can count. */
+export interface CountableAccess {
+  id: string;
+  level: Level;
+  /** `all`, or the canonical set: sorted by code unit, without duplicates. */
+  stores: 'all' | readonly string[];
+  from: string;
+  to: string;
+  /** Epoch ms of the read: the `at` field, or the stream id's time when `at` is unusable. */
+  at: number;
+}
+
+const LEVEL = new Set<string>(['l1', 'l2', 'l3']);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** An L2 read over several stores logs only their number; it names no store, so it is not counted. */
+const COUNT_ONLY = /^\d+ stores$/;
+
+/**
+ * Reads one access-log entry (fields `l`, `s`, `f`, `t`, `h`, `src`, `us`, `at`, see
+ * `AccessLog`). Returns null for what cannot be counted: a trimmed entry, an unknown level, a
+ * store set given only as `N stores`, an L3 read without a valid range.
+ */
+export function parseAccessEntry([id, fields]: StreamEntry): CountableAccess | null {
+  if (!fields) return null;
+  const f = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
+
+  const level = f.get('l');
+  if (level === undefined || !LEVEL.has(level)) return null;
+  const stores = parseStoreSet(f.get('s') ?? '');
+  if (stores === null) return null;
+  const from = f.get('f') ?? '';
+  const to = f.get('t') ?? '';
+  if (level === 'l3' && !(DATE.test(from) && DATE.test(to))) return null;
+
+  return { id, level: level as Level, stores, from, to, at: readAt(f.get('at'), id) };
+}
+
+/** `all`, or a canonical list of ids; null when no store can be named. */
+export function parseStoreSet(text: string): 'all' | string[] | null {
+  const s = text.trim();
+  if (s === 'all') return 'all';
+  if (COUNT_ONLY.test(s)) return null;
+  const ids = [...new Set(s.split(',').map((id) => id.trim()).filter((id) => id.length > 0))];
+  if (ids.length === 0) return null;
+  return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The ZSET member of an L3 read: `<set>|<from>|<to>`. */
+export function setMember(access: Pick<CountableAccess, 'stores' | 'from' | 'to'>): string {
+  const set = access.stores === 'all' ? 'all' : access.stores.join(',');
+  return `${set}|${access.from}|${access.to}`;
+}
+
+/** Splits a set member back; the dates are the last two `|` parts, whatever the ids contain. */
+export function parseSetMember(member: string): { stores: string; from: string; to: string } | null {
+  const second = member.lastIndexOf('|');
+  const first = second > 0 ? member.lastIndexOf('|', second - 1) : -1;
+  if (first <= 0) return null;
+  return { stores: member.slice(0, first), from: member.slice(first + 1, second), to: member.slice(second + 1) };
+}
+
+function readAt(at: string | undefined, id: string): number {
+  const n = at === undefined || at === '' ? Number.NaN : Number(at);
+  if (Number.isFinite(n) && n >= 0) return n;
+  const dash = id.indexOf('-');
+  const ms = Number(dash < 0 ? id : id.slice(0, dash));
+  return Number.isFinite(ms) ? ms : 0;
+}

@@ -1,0 +1,27 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { Keyspace } from './keys.js';
+
+/**
+ * Per-store source watermarks (greatest `updated_at` seen, epoch ms) on the state Redis:
+ * what incremental runs compare against. Never written to the source.
+ */
+export class Watermarks {
+  constructor(
+    private readonly state: Redis | Cluster,
+    private readonly keys: Keyspace,
+  ) {}
+
+  private get key(): string {
+    return `${this.keys.prefix}:{state}:watermarks`;
+  }
+
+  async all(): Promise<Map<string, number>> {
+    const raw = await this.state.hgetall(this.key);
+    return new Map(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  }
+
+  async set(values: ReadonlyMap<string, number>): Promise<void> {
+    if (values.size === 0) return;
+    await this.state.hset(this.key, Object.fromEntries([...values].map(([k, v]) => [k, String(v)])));
+  }
+}

@@ -1,0 +1,146 @@
+import { type HierarchicalCache, Watermarks, monthOf } from '@prewarm/cache';
+import {
+  type DateRange,
+  type DiagnosisThresholds,
+  type Order,
+  DailyMetricsBuilder,
+  DEFAULT_THRESHOLDS,
+  diagnoseFromDaily,
+  eachDate,
+  formatDayNumber,
+  localDayHour,
+  previousRange,
+} from '@prewarm/domain';
+import type { OrderSource } from '@prewarm/source';
+import { thresholdsVariant } from './cached.js';
+import type { ComputeOptions, SourceComputer } from './compute.js';
+
+export interface WarmStoreResult {
+  storeId: string;
+  l1: number;
+  l2: number;
+  l3: number;
+  rawBytes: number;
+  storedBytes: number;
+  orders: number;
+  watermark: number;
+  durationMs: number;
+}
+
+/**
+ * Warms one store from one pass over its orders: L1 chunks (whole business months), L2 days
+ * of `range`, and its own L3 diagnosis for each of `diagnosisRanges` (computed from those days).
+ */
+export async function warmStore(
+  computer: SourceComputer,
+  cache: HierarchicalCache,
+  source: OrderSource,
+  options: { storeId: string; range: DateRange; diagnosisRanges: readonly DateRange[]; thresholds?: DiagnosisThresholds } & ComputeOptions,
+): Promise<WarmStoreResult> {
+  const started = performance.now();
+  const [store] = await computer.resolve([options.storeId]);
+  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+  // Read whole months for L1, and the previous periods the diagnoses compare with.
+  const earliest = [options.range.from, ...options.diagnosisRanges.map((r) => previousRange(r).from)].sort()[0]!;
+  const read: DateRange = { from: `${monthOf(earliest)}-01`, to: options.range.to };
+  const builder = new DailyMetricsBuilder(new Map([[store!.store_id, store!]]), read);
+  const chunks = new Map<string, Order[]>();
+  let watermark = -1;
+  let orders = 0;
+  for await (const batch of source.streamOrders({ stores: [store!.store_id], range: read }, options.onSkip)) {
+    for (const order of batch) {
+      if (!builder.add(order)) continue;
+      orders++;
+      if (order.updatedAt > watermark) watermark = order.updatedAt;
+      const month = formatDayNumber(localDayHour(store!.timezone, order.orderedAt).day).slice(0, 7);
+      let chunk = chunks.get(month);
+      if (!chunk) chunks.set(month, (chunk = []));
+      chunk.push(order);
+    }
+  }
+  const allDays = builder.daily(store!.store_id);
+  const days = allDays.filter((d) => d.date >= options.range.from && d.date <= options.range.to);
+  const written = await cache.writeStoreData(store!.store_id, { chunks, days, watermark });
+  const daily = new Map([[store!.store_id, allDays]]);
+  let l3Raw = 0;
+  let l3Stored = 0;
+  const variant = thresholdsVariant(thresholds);
+  for (const range of options.diagnosisRanges) {
+    const value = diagnoseFromDaily([store!], range, daily, thresholds);
+    const w = await cache.writeDiagnosis([store!.store_id], range, variant, { value, watermark });
+    l3Raw += w.rawBytes;
+    l3Stored += w.storedBytes;
+  }
+  return {
+    storeId: store!.store_id,
+    l1: written.l1,
+    l2: written.l2,
+    l3: options.diagnosisRanges.length,
+    rawBytes: written.rawBytes + l3Raw,
+    storedBytes: written.storedBytes + l3Stored,
+    orders,
+    watermark,
+    durationMs: performance.now() - started,
+  };
+}
+
+export interface ChangeReport {
+  /** Stores whose source watermark moved since the last run (or that have none yet). */
+  changed: string[];
+  /** L1 chunks and L2 days dropped because an order in them changed. */
+  droppedEntries: number;
+  /** The new watermarks, to record once the run has rewritten what it must. */
+  watermarks: Map<string, number>;
+}
+
+/**
+ * The incremental step of every run: compares each store's greatest `updated_at` with the
+ * watermark recorded by the last run; for each store that moved, finds the business days and
+ * months of the orders changed since (status or amount changes, late arrivals), drops exactly
+ * those L1 chunks and L2 days, and bumps the store's generation so no L3 entry including it is
+ * served again. A store with no recorded watermark is treated as wholly changed: its entries
+ * in `window` are dropped.
+ */
+export async function detectChanges(
+  source: OrderSource,
+  cache: HierarchicalCache,
+  computer: SourceComputer,
+  /** The business dates runs keep warm: where a store without a watermark may have entries. */
+  window: DateRange,
+  options: ComputeOptions = {},
+): Promise<ChangeReport> {
+  const watermarks = new Watermarks(cache.core.state, cache.keys);
+  const [previous, current, stores] = await Promise.all([watermarks.all(), source.maxUpdatedAt(), computer.stores()]);
+  const changed: string[] = [];
+  let droppedEntries = 0;
+  for (const [storeId, max] of current) {
+    const store = stores.get(storeId);
+    if (!store) continue;
+    const before = previous.get(storeId);
+    if (before !== undefined && before >= max) continue;
+    changed.push(storeId);
+    if (before === undefined) {
+      // Never recorded: whatever reads cached of it is of unknown age; drop its window.
+      const dates = eachDate(window.from, window.to);
+      droppedEntries += await cache.dropStoreEntries(storeId, new Set(dates.map((d) => d.slice(0, 7))), dates);
+      continue;
+    }
+    const months = new Set<string>();
+    const dates = new Set<string>();
+    for await (const batch of source.streamChangedSince(before, [storeId], options.onSkip)) {
+      for (const order of batch) {
+        const date = formatDayNumber(localDayHour(store.timezone, order.orderedAt).day);
+        dates.add(date);
+        months.add(date.slice(0, 7));
+      }
+    }
+    droppedEntries += await cache.dropStoreEntries(storeId, months, dates);
+  }
+  if (changed.length > 0) await cache.markStoresChanged(changed);
+  return { changed: changed.sort(), droppedEntries, watermarks: current };
+}
+
+/** Records the watermarks a run has made the cache consistent with. */
+export async function recordWatermarks(cache: HierarchicalCache, values: ReadonlyMap<string, number>): Promise<void> {
+  await new Watermarks(cache.core.state, cache.keys).set(values);
+}

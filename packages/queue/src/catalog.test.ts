@@ -1,0 +1,69 @@
+import { UnrecoverableError } from 'bullmq';
+import { describe, expect, it } from 'vitest';
+import { InvalidPayloadError, JOBS, backoffWithJitter, parsePayload } from './catalog.js';
+import { processorFor } from './processor.js';
+
+const warmStore = { runId: 'run-1', storeId: 'S001', phase: 'hot', range: { from: '2026-10-01', to: '2026-11-29' }, diagnosisRanges: [] };
+
+describe('job catalog', () => {
+  it('gives every job a queue, a schema, retries, a timeout and bounded retention', () => {
+    for (const [name, spec] of Object.entries(JOBS)) {
+      expect(['runs', 'warm'], name).toContain(spec.queue);
+      expect(spec.attempts).toBeGreaterThanOrEqual(1);
+      expect(spec.timeoutMs).toBeGreaterThan(0);
+      expect(spec.retention.removeOnComplete.count).toBeGreaterThan(0);
+      expect(spec.retention.removeOnFail.age).toBeGreaterThan(0);
+    }
+  });
+
+  it('validates payloads and fills defaults', () => {
+    expect(parsePayload('warm-store', warmStore)).toMatchObject({ storeId: 'S001', incremental: false });
+    expect(parsePayload('run', { runId: 'r', end: '2026-11-29' })).toEqual({ runId: 'r', end: '2026-11-29', incremental: false, policy: 'default' });
+  });
+
+  it.each([
+    ['warm-store', { ...warmStore, storeId: 'S 1' }, 'storeId'],
+    ['warm-store', { ...warmStore, phase: 'lukewarm' }, 'phase'],
+    ['warm-store', { ...warmStore, range: { from: 'yesterday', to: '2026-11-29' } }, 'range.from'],
+    ['run', { runId: 'r', end: '2026-11-29', policy: 'random' }, 'policy'],
+    ['warm-sets', { runId: 'r', phase: 'global', targets: [] }, 'targets'],
+  ] as const)('rejects a bad %s payload naming the field', (name, payload, field) => {
+    const err = (() => {
+      try {
+        parsePayload(name, payload);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(err).toBeInstanceOf(InvalidPayloadError);
+    expect(err.message).toContain(field);
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('backs off exponentially with jitter, within [cap/2, cap]', () => {
+    expect(backoffWithJitter(1, 1000, () => 0)).toBe(500);
+    expect(backoffWithJitter(1, 1000, () => 1)).toBe(1000);
+    expect(backoffWithJitter(3, 1000, () => 0)).toBe(2000);
+    expect(backoffWithJitter(3, 1000, () => 1)).toBe(4000);
+  });
+});
+
+describe('processorFor', () => {
+  const job = (name: string, data: unknown) => ({ name, data }) as never;
+
+  it('fails a bad payload at once with UnrecoverableError (no retries)', async () => {
+    const processor = processorFor({ 'warm-store': async () => 'ran' });
+    await expect(processor(job('warm-store', { ...warmStore, storeId: '' }))).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(processor(job('warm-store', { ...warmStore, storeId: '' }))).rejects.toThrow(/invalid warm-store payload: .*storeId/);
+  });
+
+  it('fails an unknown job name without retries', async () => {
+    await expect(processorFor({})(job('frobnicate', {}))).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+
+  it('hands the validated payload to the handler', async () => {
+    const processor = processorFor({ 'warm-store': async (p) => p.incremental });
+    await expect(processor(job('warm-store', warmStore))).resolves.toBe(false);
+  });
+});

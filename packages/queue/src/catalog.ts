@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/** The two queues: orchestrators (one run at a time per worker) and the warm-up work. */
+export const QUEUES = { runs: 'runs', warm: 'warm' } as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+const StoreId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'store id must match ^[A-Za-z0-9_-]{1,64}$');
+const BusinessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+const RunId = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'run id must be 1–100 of A-Z a-z 0-9 _ . : -');
+const Range = z.object({ from: BusinessDate, to: BusinessDate });
+
+export const RunPayload = z.object({
+  runId: RunId,
+  incremental: z.boolean().default(false),
+  policy: z.enum(['default', 'seed']).default('default'),
+  /** Last business date warmed (normally today). */
+  end: BusinessDate,
+  /** The scheduler slot that asked for the run, if any. */
+  slot: z.string().max(200).optional(),
+});
+
+export const WarmStorePayload = z.object({
+  runId: RunId,
+  storeId: StoreId,
+  phase: z.enum(['hot', 'cold']),
+  /** Business dates to warm at L1/L2 (inclusive). */
+  range: Range,
+  /** Ranges of the store's own L3 diagnosis to warm. */
+  diagnosisRanges: z.array(Range).max(20),
+  incremental: z.boolean().default(false),
+});
+
+export const WarmSetsPayload = z.object({
+  runId: RunId,
+  phase: z.enum(['global', 'sets']),
+  /** Store sets (`all` or sorted store ids) and ranges whose diagnosis to warm. */
+  targets: z
+    .array(z.object({ stores: z.union([z.literal('all'), z.array(StoreId).min(1).max(500)]), range: Range }))
+    .min(1)
+    .max(200),
+});
+
+export const AnalyzePayload = z.object({ runId: RunId });
+
+/** Retention of finished jobs: enough to inspect, bounded in age and count. */
+const RETENTION = { removeOnComplete: { age: 24 * 3600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600, count: 5000 } };
+
+export interface JobSpec<S extends z.ZodTypeAny> {
+  queue: QueueName;
+  schema: S;
+  attempts: number;
+  /** Base delay of the exponential backoff with jitter. */
+  backoffMs: number;
+  /** A job running longer than this fails (and is retried while attempts remain). */
+  timeoutMs: number;
+  retention: typeof RETENTION;
+}
+
+/**
+ * Every job prewarm runs: payload schema (validated when enqueued and again when the job
+ * starts), retries, timeout, retention. Handlers receive `z.infer` of the schema.
+ */
+export const JOBS = {
+  run: { queue: QUEUES.runs, schema: RunPayload, attempts: 1, backoffMs: 0, timeoutMs: 60 * 60_000, retention: RETENTION },
+  'warm-store': { queue: QUEUES.warm, schema: WarmStorePayload, attempts: 3, backoffMs: 1000, timeoutMs: 10 * 60_000, retention: RETENTION },
+  'warm-sets': { queue: QUEUES.warm, schema: WarmSetsPayload, attempts: 3, backoffMs: 1000, timeoutMs: 20 * 60_000, retention: RETENTION },
+  'analyze-hot': { queue: QUEUES.warm, schema: AnalyzePayload, attempts: 3, backoffMs: 500, timeoutMs: 5 * 60_000, retention: RETENTION },
+} as const satisfies Record<string, JobSpec<z.ZodTypeAny>>;
+
+export type JobName = keyof typeof JOBS;
+export type PayloadOf<N extends JobName> = z.infer<(typeof JOBS)[N]['schema']>;
+export type PayloadInput<N extends JobName> = z.input<(typeof JOBS)[N]['schema']>;
+
+/** A payload that does not match its job's schema: never retried. */
+export class InvalidPayloadError extends Error {
+  static readonly code = 'E_INVALID_PAYLOAD';
+  constructor(
+    readonly job: string,
+    message: string,
+  ) {
+    super(`invalid ${job} payload: ${message}`);
+    this.name = 'InvalidPayloadError';
+  }
+}
+
+/** Validates a payload against its job's schema; the message names the field. */
+export function parsePayload<N extends JobName>(name: N, data: unknown): PayloadOf<N> {
+  if (!(name in JOBS)) throw new InvalidPayloadError(String(name), 'unknown job name');
+  const result = (JOBS[name].schema as z.ZodTypeAny).safeParse(data);
+  if (!result.success) throw new InvalidPayloadError(name, z.prettifyError(result.error).replace(/\n/g, '; '));
+  return result.data as PayloadOf<N>;
+}
+
+/** Exponential backoff with full jitter, as a BullMQ custom backoff strategy. */
+export function backoffWithJitter(attemptsMade: number, baseMs: number, random: () => number = Math.random): number {
+  const cap = baseMs * 2 ** Math.max(0, attemptsMade - 1);
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}

@@ -1,0 +1,22 @@
+import type { Cluster, Redis } from 'ioredis';
+import { slotKey } from './slot.js';
+
+/**
+ * Slot claims on the state Redis (noeviction). The first replica to `SET … NX` a slot owns it
+ * and is the only one to enqueue its run; the key expires after `ttlSeconds` (a day), long
+ * after every replica has ticked for that slot.
+ */
+export class SlotClaims {
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly prefix: string,
+    private readonly replicaId: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  /** True when this replica now owns the slot, false when another replica claimed it first. */
+  async claim(slot: string): Promise<boolean> {
+    const ok = await this.redis.set(slotKey(this.prefix, slot), this.replicaId, 'EX', this.ttlSeconds, 'NX');
+    return ok === 'OK';
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Default schedules. The names of the environment variables that will override them are
+ * exported too, so `@prewarm/config` can pick them up without restating the defaults.
+ */
+
+/** Nightly full warm-up run: 02:00 every day. */
+export const DEFAULT_FULL_CRON = '0 2 * * *';
+/** Incremental warm-up run: every 15 minutes. */
+export const DEFAULT_INCREMENTAL_CRON = '*/15 * * * *';
+/** The zone the cron expressions are read in (the business's zone, not the server's). */
+export const DEFAULT_SCHEDULE_TIMEZONE = 'Asia/Shanghai';
+
+export const SCHEDULE_ENV = Object.freeze({
+  full: 'PREWARM_SCHEDULE_FULL',
+  incremental: 'PREWARM_SCHEDULE_INCREMENTAL',
+  timezone: 'PREWARM_SCHEDULE_TIMEZONE',
+} as const);
+
+/** How long a slot claim is kept in the state Redis: a day, long after every replica's tick. */
+export const DEFAULT_CLAIM_TTL_SECONDS = 86_400;
+
+/** The two default schedules, read in `timezone`. */
+export function defaultSchedules(timezone: string = DEFAULT_SCHEDULE_TIMEZONE): { name: 'full' | 'incremental'; cron: string; timezone: string }[] {
+  return [
+    { name: 'full', cron: DEFAULT_FULL_CRON, timezone },
+    { name: 'incremental', cron: DEFAULT_INCREMENTAL_CRON, timezone },
+  ];
+}
