@@ -8,7 +8,9 @@ import { type Logger, pino } from 'pino';
 import { registerGet } from './commands/get.js';
 import { registerImport } from './commands/import.js';
 import { registerSeed } from './commands/seed.js';
+import { registerHotStores } from './commands/hot-stores.js';
 import { registerRun } from './commands/run.js';
+import { registerScheduler } from './commands/scheduler.js';
 import { registerStats } from './commands/stats.js';
 import { registerWorker } from './commands/worker.js';
 import type { CommandContext } from './context.js';
@@ -38,6 +40,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerStats(program, ctx);
   registerRun(program, ctx);
   registerWorker(program, ctx);
+  registerScheduler(program, ctx);
+  registerHotStores(program, ctx);
 
   try {
     await program.parseAsync(argv);

@@ -70,7 +70,7 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
   const queues = new PrewarmQueues(producer, config.queue.prefix);
   const context: WorkerContext = { config, logger: log, source, cache, queues, runs: new RunRecords(state, c.prefix), state, workerId };
   const processor = processorFor(handlers(context));
-  const common = { connection: bull, prefix: config.queue.prefix, settings: { backoffStrategy } };
+  const common = { connection: bull, prefix: config.queue.prefix, settings: { backoffStrategy }, lockDuration: config.queue.lockMs, stalledInterval: config.queue.lockMs };
   const workers = [
     new Worker(QUEUES.runs, processor, { ...common, concurrency: 2 }),
     new Worker(QUEUES.warm, processor, { ...common, concurrency: config.queue.concurrency }),

@@ -41,6 +41,7 @@ const BaseSchema = z.object({
     .regex(/^\{[A-Za-z0-9_-]{1,32}\}$/, 'must be a Redis Cluster hash tag such as {prewarm}')
     .default('{prewarm}'),
   PREWARM_WORKER_CONCURRENCY: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–100').max(100, 'must be 1–100').default(5),
+  PREWARM_JOB_LOCK_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1000, 'must be ≥ 1000').default(30_000),
   PREWARM_HOT_STORE_RATIO: z.coerce.number({ error: 'must be a number' }).gt(0, 'must be above 0 and at most 1').max(1, 'must be above 0 and at most 1').default(0.2),
   PREWARM_COLD_STORE_LIMIT: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be ≥ 0').default(20),
   PREWARM_HOT_SETS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0–200').max(200, 'must be 0–200').default(20),
@@ -103,6 +104,7 @@ export const ENV_DOCS: Record<keyof Env, string> = {
   PREWARM_ACCESS_STREAM_MAXLEN: 'Approximate length the access stream is trimmed to',
   PREWARM_QUEUE_PREFIX: 'BullMQ key prefix (a hash tag, so each queue lives in one cluster slot)',
   PREWARM_WORKER_CONCURRENCY: 'Warm-up jobs run at once per worker process',
+  PREWARM_JOB_LOCK_MS: 'Job lock and stall-check interval: a crashed worker\'s jobs are taken over after about this long',
   PREWARM_HOT_STORE_RATIO: 'Share of stores the seed policy (and the no-history fallback) treats as hot',
   PREWARM_COLD_STORE_LIMIT: 'Cold stores warmed per run (serially); the rest are served on demand',
   PREWARM_HOT_SETS: 'Most requested store sets (from the access stream) whose diagnosis a run warms',

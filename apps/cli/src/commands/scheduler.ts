@@ -1,0 +1,53 @@
+import { openRedis } from '@prewarm/cache';
+import { PrewarmQueues } from '@prewarm/queue';
+import { ScheduleConfigError, slotJobId, startScheduler } from '@prewarm/scheduler';
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { CliError } from '../errors.js';
+import { today } from './dates.js';
+
+export function registerScheduler(program: Command, ctx: CommandContext): void {
+  program
+    .command('scheduler')
+    .description('enqueue the nightly full run and the periodic incremental run (node-cron; replicas never double-enqueue a slot)')
+    .action(async () => {
+      const config = ctx.config;
+      const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', persistent: true });
+      const queues = new PrewarmQueues(state, config.queue.prefix);
+      const runs = queues.byName.runs;
+      let scheduler;
+      try {
+        scheduler = startScheduler({
+          state,
+          prefix: config.cache.prefix,
+          logger: ctx.logger,
+          schedules: [
+            { name: 'full', cron: config.schedule.full, timezone: config.schedule.timezone },
+            { name: 'incremental', cron: config.schedule.incremental, timezone: config.schedule.timezone },
+          ],
+          enqueue: async ({ kind, slot }) => {
+            // A slot that arrives while a run is going is skipped: the next slot covers it.
+            if ((await runs.getActiveCount()) + (await runs.getWaitingCount()) + (await runs.getWaitingChildrenCount()) > 0) {
+              return { enqueued: false, reason: 'run in progress' };
+            }
+            const runId = slotJobId(slot);
+            await queues.add('run', { runId, incremental: kind === 'incremental', policy: 'default', end: today(), slot }, { jobId: runId });
+            return { enqueued: true };
+          },
+        });
+      } catch (err) {
+        await queues.close();
+        state.disconnect();
+        if (err instanceof ScheduleConfigError) throw new CliError(err.message);
+        throw err;
+      }
+      ctx.logger.info({ full: config.schedule.full, incremental: config.schedule.incremental, timezone: config.schedule.timezone }, 'scheduler started');
+      await new Promise<void>((resolve) => {
+        const stop = () => void scheduler.stop().then(resolve);
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      await queues.close();
+      state.disconnect();
+    });
+}
