@@ -89,7 +89,8 @@ async function recordWarmCost(ctx: WorkerContext, storeId: string, ms: number): 
  * The orchestrator: walks the seed's phases (global → analyze → hot in parallel → cold serially
  * → hot store sets), adding children at run time and sleeping (moveToWaitingChildren) while
  * they run. Its progress lives in the run record, so a restarted orchestrator resumes where it
- * stopped. A failed child never blocks the run: it is retried by BullMQ, then reported.
+ * stopped; children have ids derived from the run, so a resumed step re-adding them is a no-op.
+ * A failed child never blocks the run: it is retried by BullMQ, then reported.
  */
 async function orchestrate(ctx: WorkerContext, p: PayloadOf<'run'>, job: Job, token: string | undefined) {
   const log = ctx.logger.child({ runId: p.runId, jobId: job.id });
@@ -114,7 +115,7 @@ async function orchestrate(ctx: WorkerContext, p: PayloadOf<'run'>, job: Job, to
           record.skippedRows += skipped.total;
           log.info({ phase: 'global', changed: changes.changed.length, dropped: changes.droppedEntries }, 'run started');
           startPhase(record, 'global', 1);
-          await ctx.queues.add('warm-sets', { runId: p.runId, phase: 'global', targets: ranges.map((range) => ({ stores: 'all' as const, range })) }, child);
+          await ctx.queues.add('warm-sets', { runId: p.runId, phase: 'global', targets: ranges.map((range) => ({ stores: 'all' as const, range })) }, { ...child, jobId: `${p.runId}-global` });
           record.step = 'analyze';
           await wait();
           break;
@@ -122,7 +123,7 @@ async function orchestrate(ctx: WorkerContext, p: PayloadOf<'run'>, job: Job, to
         case 'analyze': {
           endPhase(record, 'global');
           startPhase(record, 'analyze', 1);
-          await ctx.queues.add('analyze-hot', { runId: p.runId }, child);
+          await ctx.queues.add('analyze-hot', { runId: p.runId }, { ...child, jobId: `${p.runId}-analyze` });
           record.step = 'hot';
           await wait();
           break;
@@ -153,7 +154,7 @@ async function orchestrate(ctx: WorkerContext, p: PayloadOf<'run'>, job: Job, to
           startPhase(record, 'hot', plan.hot.length);
           log.info({ phase: 'hot', hot: plan.hot.length, cold: plan.cold.length }, 'stores planned');
           for (const [i, storeId] of plan.hot.entries()) {
-            await ctx.queues.add('warm-store', { runId: p.runId, storeId, phase: 'hot', range: window, diagnosisRanges: ranges, incremental: p.incremental }, { ...child, priority: i + 1 });
+            await ctx.queues.add('warm-store', { runId: p.runId, storeId, phase: 'hot', range: window, diagnosisRanges: ranges, incremental: p.incremental }, { ...child, priority: i + 1, jobId: `${p.runId}-hot-${storeId}` });
           }
           record.step = 'cold';
           if (plan.hot.length > 0) await wait();
@@ -168,7 +169,7 @@ async function orchestrate(ctx: WorkerContext, p: PayloadOf<'run'>, job: Job, to
         case 'cold-next': {
           if (record.coldIndex < record.stores.cold.length) {
             const storeId = record.stores.cold[record.coldIndex++]!;
-            await ctx.queues.add('warm-store', { runId: p.runId, storeId, phase: 'cold', range: window, diagnosisRanges: ranges, incremental: p.incremental }, child);
+            await ctx.queues.add('warm-store', { runId: p.runId, storeId, phase: 'cold', range: window, diagnosisRanges: ranges, incremental: p.incremental }, { ...child, jobId: `${p.runId}-cold-${storeId}` });
             await wait(); // serially: one cold store at a time
           } else record.step = 'sets';
           break;
@@ -179,7 +180,7 @@ async function orchestrate(ctx: WorkerContext, p: PayloadOf<'run'>, job: Job, to
           startPhase(record, 'sets', targets.length > 0 ? 1 : 0);
           record.step = 'finish';
           if (targets.length > 0) {
-            await ctx.queues.add('warm-sets', { runId: p.runId, phase: 'sets', targets: targets.slice(0, 200) }, child);
+            await ctx.queues.add('warm-sets', { runId: p.runId, phase: 'sets', targets: targets.slice(0, 200) }, { ...child, jobId: `${p.runId}-sets` });
             await wait();
           }
           break;

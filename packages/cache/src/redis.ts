@@ -17,13 +17,17 @@ export interface OpenRedisOptions {
  * URL, the variable and how to start a local Redis.
  */
 export async function openRedis(url: string, options: OpenRedisOptions): Promise<Redis> {
+  // The first connection fails fast (one clear line when nothing answers); once connected, a
+  // long-running process reconnects forever with capped backoff.
+  let connected = false;
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: options.connectTimeoutMs ?? 3000,
     maxRetriesPerRequest: options.persistent ? null : 2,
     enableOfflineQueue: true,
-    retryStrategy: options.persistent ? (n) => Math.min(100 * 2 ** n, 5000) : () => null,
+    retryStrategy: (n) => (connected && options.persistent ? Math.min(100 * 2 ** n, 5000) : null),
   });
+  client.once('ready', () => (connected = true));
   let lastError: Error | undefined;
   client.on('error', (err: Error) => (lastError = err));
   try {

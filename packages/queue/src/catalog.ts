@@ -6,7 +6,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 const StoreId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'store id must match ^[A-Za-z0-9_-]{1,64}$');
 const BusinessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
-const RunId = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'run id must be 1–100 of A-Z a-z 0-9 _ . : -');
+const RunId = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'run id must be 1–100 of A-Z a-z 0-9 _ . - (BullMQ job ids cannot hold :)');
 const Range = z.object({ from: BusinessDate, to: BusinessDate });
 
 export const RunPayload = z.object({
