@@ -17,4 +17,6 @@ export interface WorkerContext {
   state: Redis;
   /** Identifies this worker process (heartbeats, analyzer consumer name). */
   workerId: string;
+  /** Worst event-loop delay seen since the worker started, ms. */
+  eventLoopDelayMaxMs(): number;
 }

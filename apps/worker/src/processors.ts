@@ -43,6 +43,7 @@ export function handlers(ctx: WorkerContext): Handlers {
       const computer = new SourceComputer(ctx.source);
       const r = await warmStore(computer, ctx.cache, ctx.source, { ...p, thresholds, onSkip: skipped.add });
       await recordWarmCost(ctx, r.storeId, r.durationMs);
+      await ctx.runs.jobDone(p.runId, p.phase);
       const result: WarmResult = { l1: r.l1, l2: r.l2, l3: r.l3, rawBytes: r.rawBytes, storedBytes: r.storedBytes, skippedRows: skipped.total, storeId: r.storeId, durationMs: r.durationMs };
       return result;
     },
@@ -60,9 +61,10 @@ export function handlers(ctx: WorkerContext): Handlers {
         result.storedBytes += w.storedBytes;
       }
       result.skippedRows = skipped.total;
+      await ctx.runs.jobDone(p.runId, p.phase);
       return result;
     },
-    'analyze-hot': async () => {
+    'analyze-hot': async (p) => {
       const analyzer = new HotStoreAnalyzer({ state: ctx.state, keyspace: ctx.cache.keys, consumer: ctx.workerId });
       await analyzer.analyze();
       const stores = [...(await new SourceComputer(ctx.source).stores()).keys()];
@@ -73,6 +75,7 @@ export function handlers(ctx: WorkerContext): Handlers {
         fallbackHot: ranking.fallback ? ranking.hot : [...stores].sort(compareCodeUnits).slice(0, hotCount(stores.length, ctx.config.runs.hotRatio)),
         sets: ranking.sets.slice(0, ctx.config.runs.hotSets),
       };
+      await ctx.runs.jobDone(p.runId, 'analyze');
       return result;
     },
     run: async (p, job, token) => orchestrate(ctx, p, job, token),
@@ -188,6 +191,7 @@ async function orchestrate(ctx: WorkerContext, p: PayloadOf<'run'>, job: Job, to
         case 'finish': {
           endPhase(record, 'sets');
           await summarize(ctx, record, job);
+          record.eventLoopDelayMaxMs = ctx.eventLoopDelayMaxMs();
           await recordWatermarks(ctx.cache, new Map(Object.entries(record.pendingWatermarks)));
           record.status = 'completed';
           record.finishedAt = Date.now();

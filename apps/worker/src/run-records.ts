@@ -34,6 +34,8 @@ export interface RunRecord {
   /** Watermarks to record when the run completes. */
   pendingWatermarks: Record<string, number>;
   error: string | null;
+  /** Worst event-loop delay of the worker while the run went on (lock renewals wait this long at most). */
+  eventLoopDelayMaxMs: number | null;
 }
 
 /** Run records: one JSON value per run, and a capped list of recent run ids. */
@@ -73,6 +75,7 @@ export class RunRecords {
       droppedEntries: 0,
       pendingWatermarks: {},
       error: null,
+      eventLoopDelayMaxMs: null,
     };
     await this.save(record);
     await this.state.pipeline().lrem(this.listKey, 0, init.runId).lpush(this.listKey, init.runId).ltrim(this.listKey, 0, this.keep - 1).exec();
@@ -81,6 +84,21 @@ export class RunRecords {
 
   async save(record: RunRecord): Promise<void> {
     await this.state.set(this.key(record.runId), JSON.stringify(record), 'EX', 30 * 24 * 3600);
+  }
+
+  private progressKey(runId: string): string {
+    return `${this.prefix}:{state}:run:${runId}:progress`;
+  }
+
+  /** Counts a finished job of a phase (children report; the record is the orchestrator's). */
+  async jobDone(runId: string, phase: PhaseName): Promise<void> {
+    await this.state.pipeline().hincrby(this.progressKey(runId), phase, 1).expire(this.progressKey(runId), 30 * 24 * 3600).exec();
+  }
+
+  /** Finished jobs per phase, live. */
+  async progress(runId: string): Promise<Partial<Record<PhaseName, number>>> {
+    const raw = await this.state.hgetall(this.progressKey(runId));
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
   }
 
   /** The most recent runs, newest first. */
@@ -116,6 +134,7 @@ export interface RunSummary {
   droppedEntries: number;
   durationMs: number;
   error: string | null;
+  eventLoopDelayMaxMs: number | null;
 }
 
 export function runSummary(r: RunRecord): RunSummary {
@@ -132,5 +151,6 @@ export function runSummary(r: RunRecord): RunSummary {
     droppedEntries: r.droppedEntries,
     durationMs: (r.finishedAt ?? Date.now()) - r.startedAt,
     error: r.error,
+    eventLoopDelayMaxMs: r.eventLoopDelayMaxMs,
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HierarchicalCache, Keyspace, defaultLevelCodecs, openRedis } from '@prewarm/cache';
 import type { Config } from '@prewarm/config';
 import { PrewarmQueues, QUEUES, backoffStrategy, processorFor } from '@prewarm/queue';
@@ -68,7 +69,20 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
     throw err;
   }
   const queues = new PrewarmQueues(producer, config.queue.prefix);
-  const context: WorkerContext = { config, logger: log, source, cache, queues, runs: new RunRecords(state, c.prefix), state, workerId };
+  // Lock renewals run on this event loop: how long it ever stalls is the number that matters.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const context: WorkerContext = {
+    config,
+    logger: log,
+    source,
+    cache,
+    queues,
+    runs: new RunRecords(state, c.prefix),
+    state,
+    workerId,
+    eventLoopDelayMaxMs: () => Math.round(loopDelay.max / 1e6),
+  };
   const processor = processorFor(handlers(context));
   const common = { connection: bull, prefix: config.queue.prefix, settings: { backoffStrategy }, lockDuration: config.queue.lockMs, stalledInterval: config.queue.lockMs };
   const workers = [
@@ -92,6 +106,7 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
     close: () =>
       (closing ??= (async () => {
         clearInterval(timer);
+        loopDelay.disable();
         await Promise.all(workers.map((w) => w.close()));
         await state.del(heartbeatKey(c.prefix, workerId)).catch(() => {});
         await queues.close();

@@ -42,13 +42,13 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         await events.waitUntilReady();
         const runId = `run-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
         const job = await queues.add('run', { runId, incremental: opts.incremental === true, policy: opts.policy, end: opts.end ?? today() }, { jobId: runId });
-        const watcher = watchProgress(runs, runId, opts.json ? () => {} : ctx.warn);
+        const watcher = watchProgress(runs, runId, opts.json ? () => {} : ctx.warn, !opts.json && process.stderr.isTTY === true);
         try {
           await job.waitUntilFinished(events);
         } catch {
           // the record says why
         } finally {
-          watcher.stop();
+          await watcher.stop();
         }
         const record = await runs.get(runId);
         if (!record) throw new CliError(`run ${runId} left no record`, EXIT.failure);
@@ -64,18 +64,39 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     });
 }
 
-/** Plain lines as the run moves from phase to phase (stderr; stdout keeps the summary). */
-function watchProgress(runs: RunRecords, runId: string, say: (line: string) => void): { stop(): void } {
+/**
+ * Live progress on stderr (stdout keeps the summary): a bar per phase, redrawn, on a terminal;
+ * a plain line per change elsewhere (logs, CI).
+ */
+function watchProgress(runs: RunRecords, runId: string, say: (line: string) => void, tty: boolean): { stop(): Promise<void> } {
   let last = '';
-  const timer = setInterval(async () => {
-    const r = await runs.get(runId).catch(() => null);
+  let drawn = 0;
+  const render = async (): Promise<void> => {
+    const [r, done] = await Promise.all([runs.get(runId), runs.progress(runId)]).catch(() => [null, {}] as const);
     if (!r) return;
-    const current = r.phases.filter((p) => p.startedAt !== null).at(-1);
-    const line = current ? `phase ${current.name}: ${current.jobs} job(s)${current.durationMs !== null ? `, done in ${current.durationMs} ms` : ''}` : '';
-    if (line && line !== last) say((last = line));
-  }, 200);
+    const rows = r.phases.map((p) => ({ name: p.name, jobs: p.jobs, done: Math.min(done[p.name] ?? 0, p.jobs), started: p.startedAt !== null, ms: p.durationMs }));
+    if (tty) {
+      const lines = rows.map((p) => {
+        const share = p.jobs > 0 ? p.done / p.jobs : p.ms !== null ? 1 : 0;
+        const bar = '█'.repeat(Math.round(share * 24)).padEnd(24, '░');
+        return `${p.name.padEnd(8)} ${bar} ${String(p.done).padStart(4)}/${String(p.jobs).padEnd(4)} ${p.ms !== null ? `${p.ms} ms` : p.started ? '…' : ''}`;
+      });
+      process.stderr.write(`${drawn > 0 ? `\x1b[${drawn}A` : ''}${lines.map((l) => `\r\x1b[K${l}`).join('\n')}\n`);
+      drawn = lines.length;
+    } else {
+      const current = rows.filter((p) => p.started).at(-1);
+      const line = current ? `phase ${current.name}: ${current.done}/${current.jobs} job(s)${current.ms !== null ? ` in ${current.ms} ms` : ''}` : '';
+      if (line && line !== last) say((last = line));
+    }
+  };
+  const timer = setInterval(() => void render(), tty ? 150 : 500);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await render();
+    },
+  };
 }
 
 function describe(s: RunSummary): string {
