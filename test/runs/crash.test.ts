@@ -95,7 +95,16 @@ describe('crash safety', () => {
 describe('worker process', () => {
   it('stops cleanly on SIGTERM and removes its heartbeat', async () => {
     const prefix = env.PREWARM_CACHE_PREFIX!;
-    const beat = async () => (await client.scan('0', 'MATCH', `${prefix}:{state}:worker:*`, 'COUNT', 1000))[1];
+    const beat = async (): Promise<string[]> => {
+      const found: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:{state}:worker:*`, 'COUNT', 1000);
+        found.push(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      return found;
+    };
     const others = (await beat()).length;
     const worker = startWorkerProcess();
     await until('its heartbeat', async () => (await beat()).length > others);
