@@ -1,4 +1,4 @@
-import { HierarchicalCache, Keyspace, defaultLevelCodecs, openRedis } from '@prewarm/cache';
+import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs, openRedis } from '@prewarm/cache';
 import type { Config } from '@prewarm/config';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -15,18 +15,7 @@ export async function openCacheSession(config: Config, logger: Logger): Promise<
   let cacheRedis: Redis = state;
   try {
     if (!config.redis.shared) cacheRedis = await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache' });
-    const c = config.cache;
-    const policy = (seconds: number) => ({ ttlMs: seconds * 1000, jitter: c.jitter, graceMs: c.graceSeconds * 1000 });
-    const cache = await HierarchicalCache.create({
-      cache: cacheRedis,
-      state,
-      keyspace: new Keyspace(c.prefix),
-      ttl: { l1: policy(c.ttlSeconds.l1), l2: policy(c.ttlSeconds.l2), l3: policy(c.ttlSeconds.l3) },
-      memory: { maxBytes: c.l4MaxBytes, ttlMs: 60_000 },
-      accessLog: { maxLen: c.accessStreamMaxLen },
-      codecs: defaultLevelCodecs(),
-      logger,
-    });
+    const cache = await HierarchicalCache.create({ cache: cacheRedis, state, ...cacheOptionsFrom(config.cache), codecs: defaultLevelCodecs(), logger });
     return {
       cache,
       close: async () => {

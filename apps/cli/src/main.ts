@@ -11,6 +11,7 @@ import { registerSeed } from './commands/seed.js';
 import { registerHotStores } from './commands/hot-stores.js';
 import { registerRun } from './commands/run.js';
 import { registerScheduler } from './commands/scheduler.js';
+import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
 import { registerWorker } from './commands/worker.js';
 import type { CommandContext } from './context.js';
@@ -42,6 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerWorker(program, ctx);
   registerScheduler(program, ctx);
   registerHotStores(program, ctx);
+  registerServe(program, ctx);
 
   try {
     await program.parseAsync(argv);

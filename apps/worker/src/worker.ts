@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { HierarchicalCache, Keyspace, defaultLevelCodecs, openRedis } from '@prewarm/cache';
+import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs, openRedis } from '@prewarm/cache';
 import type { Config } from '@prewarm/config';
 import { PrewarmQueues, QUEUES, backoffStrategy, processorFor } from '@prewarm/queue';
 import { type OrderSource, openSource } from '@prewarm/source';
@@ -49,17 +49,7 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
   const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', persistent: true });
   const cacheRedis = config.redis.shared ? state : await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache', persistent: true });
   const c = config.cache;
-  const policy = (seconds: number) => ({ ttlMs: seconds * 1000, jitter: c.jitter, graceMs: c.graceSeconds * 1000 });
-  const cache = await HierarchicalCache.create({
-    cache: cacheRedis,
-    state,
-    keyspace: new Keyspace(c.prefix),
-    ttl: { l1: policy(c.ttlSeconds.l1), l2: policy(c.ttlSeconds.l2), l3: policy(c.ttlSeconds.l3) },
-    memory: { maxBytes: c.l4MaxBytes, ttlMs: 60_000 },
-    accessLog: { maxLen: c.accessStreamMaxLen },
-    codecs: defaultLevelCodecs(),
-    logger: log,
-  });
+  const cache = await HierarchicalCache.create({ cache: cacheRedis, state, ...cacheOptionsFrom(c), codecs: defaultLevelCodecs(), logger: log });
   let source: OrderSource;
   try {
     source = await openSource(config.source.url);

@@ -56,6 +56,8 @@ export interface CacheCoreOptions {
   /** Longest the in-process copy of store generations is trusted without a reload. */
   generationsMaxAgeMs?: number;
   logger?: Logger;
+  /** Sees every read as it is logged (metrics: latency histograms, hit/miss counters). */
+  onRead?: (event: AccessEvent) => void;
 }
 
 export const DEFAULT_MEMORY: MemoryTierOptions = Object.freeze({ maxBytes: 64 * 1024 * 1024, ttlMs: 60_000 });
@@ -76,6 +78,7 @@ export class CacheCore {
   readonly cache: RedisConnection;
   readonly state: RedisConnection;
   private readonly bus: InvalidationBus;
+  private readonly onRead: ((event: AccessEvent) => void) | undefined;
   private readonly inflight = new Map<string, Promise<ReadResult<unknown>>>();
   private readonly revalidating = new Set<string>();
   private reportTimer: NodeJS.Timeout | undefined;
@@ -85,6 +88,7 @@ export class CacheCore {
   constructor(options: CacheCoreOptions) {
     this.cache = options.cache;
     this.state = options.state;
+    this.onRead = options.onRead;
     this.keys = options.keyspace ?? new Keyspace();
     this.logger = (options.logger ?? silentLogger).child({ component: 'cache' });
     this.ttl = { ...DEFAULT_TTLS, ...options.ttl };
@@ -384,6 +388,8 @@ export class CacheCore {
   }
 
   log(level: Level, scope: AccessScope, hit: boolean, tier: Tier, started: number): void {
-    this.accessLog.record({ level, ...scope, hit, tier, latencyUs: (performance.now() - started) * 1000, at: Date.now() });
+    const event = { level, ...scope, hit, tier, latencyUs: (performance.now() - started) * 1000, at: Date.now() };
+    this.accessLog.record(event);
+    this.onRead?.(event);
   }
 }

@@ -15,3 +15,4 @@ export { type Logger, silentLogger } from './logger.js';
 export * as codecs from './codec/index.js';
 export { defaultLevelCodecs } from './level-codecs.js';
 export { Watermarks } from './watermarks.js';
+export { cacheOptionsFrom, type CacheSettings } from './settings.js';

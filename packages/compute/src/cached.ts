@@ -47,6 +47,12 @@ export class CachedComputer {
     return this.cache.diagnosis(selection, period, this.variant, () => this.computeDiagnosis(selection, period, options));
   }
 
+  /** The diagnosis as a ready-to-send JSON body (the stored gzip on a hit: no decode). */
+  async diagnosisBody(selection: StoreSelection, period: DateRange, options: ComputeOptions = {}) {
+    await this.computer.resolve(selection); // unknown stores are a NotFoundError, hit or miss
+    return this.cache.diagnosisBody(selection, period, this.variant, () => this.computeDiagnosis(selection, period, options));
+  }
+
   /** Recomputes a diagnosis from L2 (missing days from the source) and overwrites its L3 entry. */
   async refreshDiagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions = {}): Promise<{ rawBytes: number; storedBytes: number; watermark: number }> {
     const computed = await this.computeDiagnosis(selection, period, options);

@@ -11,7 +11,7 @@ export interface RuleThresholds {
 export interface Config {
   source: { url: string; kind: SourceKind };
   redis: { queueUrl: string; cacheUrl: string; shared: boolean };
-  http: { port: number };
+  http: { port: number; host: string; token: string | null; queuesWritable: boolean };
   cache: {
     prefix: string;
     ttlSeconds: { l1: number; l2: number; l3: number };
@@ -65,7 +65,7 @@ export function parseConfig(env: EnvInput): Config {
   return deepFreeze({
     source: { url: e.PREWARM_SOURCE_URL, kind: e.PREWARM_SOURCE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres' },
     redis: { queueUrl: e.PREWARM_QUEUE_REDIS_URL, cacheUrl, shared: cacheUrl === e.PREWARM_QUEUE_REDIS_URL },
-    http: { port: e.PREWARM_HTTP_PORT },
+    http: { port: e.PREWARM_HTTP_PORT, host: e.PREWARM_HTTP_HOST, token: e.PREWARM_API_TOKEN ?? null, queuesWritable: e.PREWARM_QUEUES_WRITE === 'true' },
     cache: {
       prefix: e.PREWARM_CACHE_PREFIX,
       ttlSeconds: { l1: e.PREWARM_TTL_L1_SECONDS, l2: e.PREWARM_TTL_L2_SECONDS, l3: e.PREWARM_TTL_L3_SECONDS },

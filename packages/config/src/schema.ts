@@ -25,6 +25,9 @@ const BaseSchema = z.object({
   PREWARM_QUEUE_REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   PREWARM_CACHE_REDIS_URL: redisUrl.optional(),
   PREWARM_HTTP_PORT: port.default(8080),
+  PREWARM_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  PREWARM_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PREWARM_QUEUES_WRITE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   PREWARM_CACHE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 letters, digits, _ or -')
@@ -94,6 +97,9 @@ export const ENV_DOCS: Record<keyof Env, string> = {
   PREWARM_QUEUE_REDIS_URL: 'Redis for queues and durable state (noeviction)',
   PREWARM_CACHE_REDIS_URL: 'Redis for cache entries (LRU); defaults to the queue URL',
   PREWARM_HTTP_PORT: 'Port of `prewarm serve`',
+  PREWARM_HTTP_HOST: 'Address `prewarm serve` listens on',
+  PREWARM_API_TOKEN: 'When set, every HTTP route but /healthz needs `Authorization: Bearer <token>`',
+  PREWARM_QUEUES_WRITE: 'Allow write actions (retry, clean, …) in the /queues dashboard',
   PREWARM_CACHE_PREFIX: 'Prefix of every Redis key and channel prewarm writes',
   PREWARM_TTL_L1_SECONDS: 'L1 (raw orders per store-month) time to live',
   PREWARM_TTL_L2_SECONDS: 'L2 (daily metrics per store-day) time to live',

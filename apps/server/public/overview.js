@@ -1,0 +1,65 @@
+// The cache overview: polls the ops API and draws what it finds. No build step.
+(() => {
+  const REFRESH_MS = 5000;
+  const HISTORY = 60;
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  const headers = token ? { authorization: `Bearer ${token}` } : {};
+  const $ = (id) => document.getElementById(id);
+  const fmt = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString('en-US'));
+  const time = () => new Date().toLocaleTimeString();
+
+  const line = (id, labels) =>
+    new Chart($(id), {
+      type: 'line',
+      data: { labels: [], datasets: labels.map((label) => ({ label, data: [], tension: 0.2, pointRadius: 0 })) },
+      options: { animation: false, scales: { y: { beginAtZero: true } } },
+    });
+  const memoryChart = line('memoryChart', ['used MB']);
+  const hitChart = line('hitChart', ['L1 %', 'L2 %', 'L3 %']);
+  const runsChart = new Chart($('runsChart'), {
+    type: 'bar',
+    data: { labels: [], datasets: ['global', 'analyze', 'hot', 'cold', 'sets'].map((label) => ({ label, data: [] })) },
+    options: { animation: false, indexAxis: 'y', scales: { x: { stacked: true, title: { display: true, text: 'seconds' } }, y: { stacked: true } } },
+  });
+
+  const push = (chart, values) => {
+    chart.data.labels.push(time());
+    values.forEach((v, i) => chart.data.datasets[i].data.push(v));
+    if (chart.data.labels.length > HISTORY) {
+      chart.data.labels.shift();
+      chart.data.datasets.forEach((d) => d.data.shift());
+    }
+    chart.update();
+  };
+  const rows = (el, header, body) => {
+    el.innerHTML = `<tr>${header.map((h) => `<th>${h}</th>`).join('')}</tr>` + body.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('');
+  };
+  const get = async (path) => {
+    const response = await fetch(path, { headers });
+    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    return response.json();
+  };
+
+  async function refresh() {
+    const [stats, queues, hot, runs] = await Promise.all([get('/v1/stats'), get('/v1/queues'), get('/v1/hot-stores'), get('/v1/runs')]);
+    const budget = stats.max_memory_mb === null ? 'no maxmemory' : `of ${stats.max_memory_mb} MB (${stats.memory_usage_pct}%)`;
+    $('memory').textContent = `${stats.used_memory_mb} MB ${budget}`;
+    $('hitRate').textContent = stats.hit_rate === null ? 'no reads yet' : `${stats.hit_rate}% overall`;
+    push(memoryChart, [stats.used_memory_mb]);
+    push(hitChart, ['l1', 'l2', 'l3'].map((l) => stats.levels[l].hit_rate));
+    rows($('keys'), ['level', 'keys', 'hits', 'misses'], ['l1', 'l2', 'l3'].map((l) => [l.toUpperCase(), fmt(stats.levels[l].keys), fmt(stats.levels[l].hits), fmt(stats.levels[l].misses)]));
+    $('l4').textContent = `L4: ${fmt(stats.l4.entries)} entries, ${fmt(stats.l4.bytes)} bytes in ${stats.l4.processes} process(es); stored ${fmt(stats.bytes.stored)} of ${fmt(stats.bytes.raw)} serialized bytes`;
+    rows($('queues'), ['queue', 'waiting', 'active', 'children', 'completed', 'failed'], Object.entries(queues).map(([name, c]) => [name, c.waiting, c.active, c['waiting-children'], c.completed, c.failed]));
+    rows($('hot'), ['store', 'score', 'hot'], hot.stores.slice(0, 10).map((s) => [s.store_id, s.score.toFixed(2), hot.hot.includes(s.store_id) ? '●' : '']));
+    const recent = runs.runs.slice(0, 8).reverse();
+    runsChart.data.labels = recent.map((r) => r.runId.replace(/^run-/, ''));
+    runsChart.data.datasets.forEach((d) => (d.data = recent.map((r) => (r.phases.find((p) => p.name === d.label)?.durationMs ?? 0) / 1000)));
+    runsChart.update();
+    rows($('runs'), ['run', 'status', 'seconds', 'L2 entries'], runs.runs.slice(0, 8).map((r) => [r.runId, r.status, (r.durationMs / 1000).toFixed(1), fmt(r.entries.l2)]));
+    $('updated').textContent = `updated ${time()}`;
+    document.body.dataset.loaded = 'true';
+  }
+
+  const loop = () => refresh().catch((err) => ($('updated').textContent = `refresh failed: ${err.message}`)).finally(() => setTimeout(loop, REFRESH_MS));
+  loop();
+})();

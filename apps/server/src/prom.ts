@@ -1,0 +1,116 @@
+import type { AccessEvent, HierarchicalCache } from '@prewarm/cache';
+import type { PrewarmQueues } from '@prewarm/queue';
+import type { RunRecords } from '@prewarm/worker';
+import type { Redis } from 'ioredis';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The seed report's monitoring targets, exposed so alert rules can compare against them. */
+export const TARGETS = {
+  memory_usage_ratio_max: 0.8,
+  hit_ratio_min: 0.9,
+  warmup_seconds_max: 300,
+  first_access_seconds_max: 5,
+  hit_seconds_max: 0.5,
+} as const;
+
+export interface MetricsSources {
+  cache: HierarchicalCache;
+  queues: PrewarmQueues;
+  runs: RunRecords;
+  state: Redis;
+  workerAlive: () => Promise<number>;
+}
+
+/**
+ * prewarm's Prometheus metrics. Reads are counted and timed as they happen (`observeRead`);
+ * everything else is read from Redis when Prometheus scrapes (`collect`), so nothing goes stale.
+ */
+export class PrewarmMetrics {
+  readonly registry = new Registry();
+  private readonly reads: Counter<'level' | 'result' | 'tier'>;
+  private readonly latency: Histogram<'level' | 'tier'>;
+
+  constructor(sources: () => MetricsSources | undefined) {
+    const r = this.registry;
+    collectDefaultMetrics({ register: r, prefix: 'prewarm_process_' });
+    this.reads = new Counter({ name: 'prewarm_cache_reads_total', help: 'Cache reads by level, hit/miss and tier', labelNames: ['level', 'result', 'tier'], registers: [r] });
+    this.latency = new Histogram({
+      name: 'prewarm_cache_read_seconds',
+      help: 'Cache read latency by level and tier',
+      labelNames: ['level', 'tier'],
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [r],
+    });
+    const target = new Gauge({ name: 'prewarm_target', help: 'Monitoring targets of the seed report', labelNames: ['name'], registers: [r] });
+    for (const [name, value] of Object.entries(TARGETS)) target.set({ name }, value);
+
+    const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge<string>, s: MetricsSources) => Promise<void>) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [r],
+        async collect() {
+          const s = sources();
+          if (s) await collect(this, s).catch(() => {});
+        },
+      });
+    let statsAt = 0;
+    let stats: Awaited<ReturnType<HierarchicalCache['stats']>> | undefined;
+    const fresh = async (s: MetricsSources) => {
+      if (!stats || Date.now() - statsAt > 1000) [stats, statsAt] = [await s.cache.stats(), Date.now()];
+      return stats;
+    };
+    gauge('prewarm_cache_keys', 'Keys per cache level (SCAN)', ['level'], async (g, s) => {
+      const st = await fresh(s);
+      for (const level of ['l1', 'l2', 'l3'] as const) g.set({ level }, st.levels[level].keys);
+    });
+    gauge('prewarm_cache_hit_ratio', 'Hits over reads, all levels, since the counters began', [], async (g, s) => {
+      const st = await fresh(s);
+      if (st.hit_rate !== null) g.set(st.hit_rate / 100);
+    });
+    gauge('prewarm_redis_used_memory_bytes', 'Cache Redis used_memory', [], async (g, s) => g.set((await fresh(s)).used_memory_mb * 1024 * 1024));
+    gauge('prewarm_memory_usage_ratio', 'Cache Redis used / maxmemory', [], async (g, s) => {
+      const pct = (await fresh(s)).memory_usage_pct;
+      if (pct !== null) g.set(pct / 100);
+    });
+    gauge('prewarm_entry_bytes', 'Bytes written: serialized (raw) and stored', ['kind'], async (g, s) => {
+      const st = await fresh(s);
+      g.set({ kind: 'raw' }, st.bytes.raw);
+      g.set({ kind: 'stored' }, st.bytes.stored);
+    });
+    gauge('prewarm_l4_entries', 'Entries in the in-process tier (this process)', [], async (g, s) => g.set(s.cache.core.memory.entries));
+    gauge('prewarm_l4_bytes', 'Estimated bytes of the in-process tier (this process)', [], async (g, s) => g.set(s.cache.core.memory.bytes));
+    gauge('prewarm_access_stream_lag', 'Access events not yet read by the hot-store analyzer', [], async (g, s) => {
+      const groups = (await s.state.xinfo('GROUPS', s.cache.keys.accessStream).catch(() => [])) as unknown[][];
+      let lag = 0;
+      for (const group of groups) {
+        const i = group.indexOf('lag');
+        if (i >= 0) lag = Math.max(lag, Number(group[i + 1] ?? 0));
+      }
+      if (groups.length === 0) lag = await s.state.xlen(s.cache.keys.accessStream);
+      g.set(lag);
+    });
+    gauge('prewarm_workers_alive', 'Worker processes with a recent heartbeat', [], async (g, s) => g.set(await s.workerAlive()));
+    gauge('prewarm_queue_jobs', 'BullMQ jobs by queue and state', ['queue', 'state'], async (g, s) => {
+      for (const [name, queue] of Object.entries(s.queues.byName)) {
+        const counts = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'waiting-children');
+        for (const [state, n] of Object.entries(counts)) g.set({ queue: name, state }, n);
+      }
+    });
+    gauge('prewarm_last_run_seconds', 'Duration of the most recent finished run', ['kind'], async (g, s) => {
+      const last = (await s.runs.recent(20)).find((run) => run.finishedAt !== null);
+      if (last) g.set({ kind: last.incremental ? 'incremental' : 'full' }, (last.finishedAt! - last.startedAt) / 1000);
+    });
+    gauge('prewarm_last_run_phase_seconds', 'Phase durations of the most recent finished run', ['phase'], async (g, s) => {
+      const last = (await s.runs.recent(20)).find((run) => run.finishedAt !== null);
+      for (const p of last?.phases ?? []) if (p.durationMs !== null) g.set({ phase: p.name }, p.durationMs / 1000);
+    });
+  }
+
+  /** Hook for the cache's `onRead`. */
+  readonly observeRead = (e: AccessEvent): void => {
+    this.reads.inc({ level: e.level, result: e.hit ? 'hit' : 'miss', tier: e.tier });
+    this.latency.observe({ level: e.level, tier: e.tier }, e.latencyUs / 1e6);
+  };
+}

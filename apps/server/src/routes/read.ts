@@ -1,0 +1,60 @@
+import { gunzipSync } from 'node:zlib';
+import { type CachedComputer, parseDateRange, parseStoreSelection, assertStoreId } from '@prewarm/compute';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { crc32 } from 'node:zlib';
+import { errorBody } from '../errors.js';
+
+/** Documented limits of one request. */
+export const LIMITS = { maxStores: 500, maxDays: 366 } as const;
+
+const MetricsQuery = z.object({ store: z.string(), from: z.string(), to: z.string() });
+const DiagnosisQuery = z.object({ stores: z.string(), from: z.string(), to: z.string() });
+
+function parseQuery<T extends z.ZodTypeAny>(schema: T, request: FastifyRequest, reply: FastifyReply): z.infer<T> | null {
+  const result = schema.safeParse(request.query);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const parameter = String(issue.path[0] ?? 'query');
+  void reply.code(400).send(errorBody('E_INVALID_REQUEST', `missing or invalid query parameter ${parameter}`, parameter));
+  return null;
+}
+
+function etagOf(bytes: Buffer): string {
+  return `"${crc32(bytes).toString(16)}-${bytes.length.toString(16)}"`;
+}
+
+/** Sends a JSON body with x-cache, ETag/304 and, when the client takes it, the stored gzip as it is. */
+function sendJson(request: FastifyRequest, reply: FastifyReply, body: { bytes: Buffer; encoding: 'gzip' | 'identity' }, hit: boolean): FastifyReply {
+  const etag = etagOf(body.bytes);
+  void reply.header('x-cache', hit ? 'hit' : 'miss').header('etag', etag).header('vary', 'accept-encoding').header('content-type', 'application/json; charset=utf-8');
+  if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+  if (body.encoding === 'gzip') {
+    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(body.bytes);
+    return reply.send(gunzipSync(body.bytes));
+  }
+  return reply.send(body.bytes);
+}
+
+export function readRoutes(app: FastifyInstance, reader: () => CachedComputer): void {
+  app.get('/v1/metrics', async (request, reply) => {
+    const q = parseQuery(MetricsQuery, request, reply);
+    if (!q) return reply;
+    const store = assertStoreId(q.store, 'store');
+    const range = parseDateRange(q.from, q.to, LIMITS.maxDays);
+    const result = await reader().dailyMetrics(store, range);
+    return sendJson(request, reply, { bytes: Buffer.from(JSON.stringify(result.value)), encoding: 'identity' }, result.hit);
+  });
+
+  app.get('/v1/diagnosis', async (request, reply) => {
+    const q = parseQuery(DiagnosisQuery, request, reply);
+    if (!q) return reply;
+    const selection = parseStoreSelection(q.stores, 'stores');
+    if (selection !== 'all' && selection.length > LIMITS.maxStores) {
+      return reply.code(400).send(errorBody('E_INVALID_REQUEST', `stores: at most ${LIMITS.maxStores} store ids (or "all")`, 'stores'));
+    }
+    const period = parseDateRange(q.from, q.to, LIMITS.maxDays);
+    const result = await reader().diagnosisBody(selection, period);
+    return sendJson(request, reply, result.body, result.hit);
+  });
+}

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs, openRedis } from '@prewarm/cache';
+import { CachedComputer, SourceComputer } from '@prewarm/compute';
+import type { Config } from '@prewarm/config';
+import type { DiagnosisThresholds } from '@prewarm/domain';
+import { PrewarmQueues } from '@prewarm/queue';
+import { openSource } from '@prewarm/source';
+import { RunRecords, heartbeatKey } from '@prewarm/worker';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { requireToken } from './auth.js';
+import { errorHandler } from './errors.js';
+import { PrewarmMetrics } from './prom.js';
+import { opsRoutes } from './routes/ops.js';
+import { readRoutes } from './routes/read.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+const PAGE = fileURLToPath(new URL('../public/index.html', import.meta.url));
+const PAGE_SCRIPT = fileURLToPath(new URL('../public/overview.js', import.meta.url));
+// chart.js exports no subpath for its UMD build: find the package, then the file beside it.
+const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
+
+/** Today's date in the machine's zone (the default end of a run started over HTTP). */
+function today(): string {
+  const now = new Date();
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+}
+
+async function countWorkers(state: Redis, prefix: string): Promise<number> {
+  let n = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await state.scan(cursor, 'MATCH', heartbeatKey(prefix, '*'), 'COUNT', 1000);
+    n += keys.length;
+    cursor = next;
+  } while (cursor !== '0');
+  return n;
+}
+
+/**
+ * `prewarm serve`'s composition root: connections, the cache (with metrics on every read), the
+ * read API, the ops API, bull-board, the overview page and Prometheus metrics.
+ */
+export async function startServer(config: Config, logger: Logger, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
+  const log = logger.child({ component: 'server' });
+  const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', persistent: true });
+  const cacheRedis = config.redis.shared ? state : await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache', persistent: true });
+  const source = await openSource(config.source.url);
+  let deps: ConstructorParameters<typeof PrewarmMetrics>[0] extends () => infer D ? D : never;
+  const metrics = new PrewarmMetrics(() => deps);
+  const cache = await HierarchicalCache.create({ cache: cacheRedis, state, ...cacheOptionsFrom(config.cache), codecs: defaultLevelCodecs(), logger: log, onRead: metrics.observeRead });
+  const queues = new PrewarmQueues(state, config.queue.prefix);
+  const runs = new RunRecords(state, config.cache.prefix);
+  const workersAlive = () => countWorkers(state, config.cache.prefix);
+  deps = { cache, queues, runs, state, workerAlive: workersAlive };
+
+  // The store list is re-read every minute, so new stores appear without a restart.
+  let computer = new SourceComputer(source);
+  let reader = new CachedComputer(computer, cache, config.thresholds as DiagnosisThresholds);
+  const refresh = setInterval(() => {
+    computer = new SourceComputer(source);
+    reader = new CachedComputer(computer, cache, config.thresholds as DiagnosisThresholds);
+  }, 60_000);
+  refresh.unref();
+
+  // Requests are not logged one by one (info; the access stream records reads); warnings and
+  // errors are, and the logger redacts the Authorization header: the token never reaches a log.
+  const app = Fastify({
+    loggerInstance: log.child({}, { level: log.levelVal > 40 ? log.level : 'warn', redact: ['req.headers.authorization', 'headers.authorization'] }),
+  }) as unknown as FastifyInstance;
+  app.setErrorHandler(errorHandler);
+  if (config.http.token) requireToken(app, config.http.token);
+
+  readRoutes(app, () => reader);
+  opsRoutes(app, { cache, state, cacheRedis, source, computer: () => computer, queues, runs, hotRatio: config.runs.hotRatio, workersAlive, today });
+  app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  const page = readFileSync(PAGE);
+  const pageScript = readFileSync(PAGE_SCRIPT);
+  const chart = readFileSync(CHART_JS);
+  app.get('/', async (_request, reply) => reply.header('content-type', 'text/html; charset=utf-8').send(page));
+  app.get('/assets/overview.js', async (_request, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(pageScript));
+  app.get('/assets/chart.js', async (_request, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'max-age=86400').send(chart));
+
+  const board = new FastifyAdapter();
+  createBullBoard({ queues: Object.values(queues.byName).map((q) => new BullMQAdapter(q, { readOnlyMode: !config.http.queuesWritable })), serverAdapter: board });
+  board.setBasePath('/queues');
+  await app.register(board.registerPlugin(), { prefix: '/queues' });
+
+  const host = options.host ?? config.http.host;
+  const port = options.port ?? config.http.port;
+  const address = await app.listen({ host, port });
+  log.info({ address, auth: config.http.token ? 'bearer' : 'none', queuesWritable: config.http.queuesWritable }, 'server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(refresh);
+        await app.close(); // stops accepting, lets in-flight requests finish
+        await queues.close();
+        await cache.close();
+        await source.close();
+        for (const r of new Set([state, cacheRedis])) r.disconnect();
+        log.info('server stopped');
+      })()),
+  };
+}
