@@ -81,6 +81,11 @@ export async function startServer(config: Config, logger: Logger, options: { por
     loggerInstance: log.child({}, { level: log.levelVal > 40 ? log.level : 'warn', redact: ['req.headers.authorization', 'headers.authorization'] }),
   }) as unknown as FastifyInstance;
   app.setErrorHandler(errorHandler);
+  // While closing, answers in flight end their keep-alive connection, so close() can finish.
+  let closingNow = false;
+  app.addHook('onSend', async (_request, reply) => {
+    if (closingNow) void reply.header('connection', 'close');
+  });
   if (config.http.token) requireToken(app, config.http.token);
 
   readRoutes(app, () => reader);
@@ -111,6 +116,7 @@ export async function startServer(config: Config, logger: Logger, options: { por
     close: () =>
       (closing ??= (async () => {
         clearInterval(refresh);
+        closingNow = true;
         await app.close(); // stops accepting, lets in-flight requests finish
         await queues.close();
         await cache.close();

@@ -31,6 +31,6 @@ export function parseDateRange(from: string, to: string, maxDays = 3660): DateRa
   const last = parseBusinessDate(to);
   if (last === null) throw new InvalidRequestError(`to: ${JSON.stringify(to)} is not a date (YYYY-MM-DD)`, 'to');
   if (first > last) throw new InvalidRequestError(`from (${from}) is after to (${to})`, 'from');
-  if (last - first + 1 > maxDays) throw new InvalidRequestError(`the range ${from}..${to} is longer than ${maxDays} days`, 'to');
+  if (last - first + 1 > maxDays) throw new InvalidRequestError(`to: the range ${from}..${to} is longer than ${maxDays} days`, 'to');
   return { from, to };
 }
