@@ -33,14 +33,15 @@
     chart.update();
   };
   // Cells are set as text, never as HTML: store and run ids come from data. A cell is a value or
-  // { text, title }; columns listed in `numeric` are right-aligned.
+  // { text, title, wrap }; columns listed in `numeric` are right-aligned.
   const rows = (el, header, body, numeric = []) => {
     const cell = (tag, value, i) => {
       const c = document.createElement(tag);
-      const { text, title } = value !== null && typeof value === 'object' ? value : { text: value };
+      const { text, title, wrap } = value !== null && typeof value === 'object' ? value : { text: value };
       c.textContent = text === null || text === undefined ? '–' : String(text);
       if (title) c.title = title;
-      if (numeric.includes(i)) c.className = 'num';
+      if (numeric.includes(i)) c.classList.add('num');
+      if (wrap) c.classList.add('wrap');
       return c;
     };
     const row = (tag, values) => {
@@ -71,8 +72,9 @@
     runsChart.data.labels = recent.map((r) => r.runId.replace(/^run-/, ''));
     runsChart.data.datasets.forEach((d) => (d.data = recent.map((r) => (r.phases.find((p) => p.name === d.label)?.durationMs ?? 0) / 1000)));
     runsChart.update();
-    // The "run-" prefix is dropped to keep the table inside its card; the full id is the cell's title.
-    rows($('runs'), ['run', 'status', { text: 's', title: 'duration in seconds' }, 'L2 entries'], runs.runs.slice(0, 8).map((r) => [{ text: r.runId.replace(/^run-/, ''), title: r.runId }, r.status, (r.durationMs / 1000).toFixed(1), fmt(r.entries.l2)]), [2, 3]);
+    // The "run-" prefix is dropped to keep the table inside its card (the full id is the cell's
+    // title); a longer id (runs started over HTTP) may still wrap at its hyphen.
+    rows($('runs'), ['run', 'status', { text: 's', title: 'duration in seconds' }, 'L2 entries'], runs.runs.slice(0, 8).map((r) => [{ text: r.runId.replace(/^run-/, ''), title: r.runId, wrap: true }, r.status, (r.durationMs / 1000).toFixed(1), fmt(r.entries.l2)]), [2, 3]);
     $('updated').textContent = `updated ${time()}`;
     document.body.dataset.loaded = 'true';
   }
