@@ -11,6 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheEnv, runCli } from '../helpers/cli.js';
 import { type TestRedis, startTestRedis } from '../helpers/redis.js';
 
+declare global {
+  // Test code reads JSON answers loosely; the assertions check their shape.
+  interface Response {
+    json(): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  }
+}
+
 const END = '2026-11-20';
 const FROM = '2026-10-22';
 const TOKEN = 'test-token-0123456789abcdef';
