@@ -200,8 +200,14 @@ describe('L3 as an HTTP body', () => {
     });
     expect(fromRedis).toMatchObject({ hit: true, tier: 'redis' });
     expect(decode(fromRedis.body)).toEqual(value);
-    // The body and the decoded read agree.
-    expect((await cache.diagnosis(['A'], RANGE, 'v', async () => ({ value: fake(0), watermark: 1 }))).value).toEqual(value);
+    // A body read from Redis is kept in L4: the next one costs no I/O…
+    const again = await cache.diagnosisBody(['A'], RANGE, 'v', async () => {
+      throw new Error('must not compute');
+    });
+    expect(again.tier).toBe('l4');
+    // …and a decoded read decodes it once, from memory.
+    const decoded = await cache.diagnosis(['A'], RANGE, 'v', async () => ({ value: fake(0), watermark: 1 }));
+    expect(decoded).toEqual({ value, hit: true, tier: 'l4' });
   });
 });
 

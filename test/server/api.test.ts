@@ -197,3 +197,24 @@ describe('shutdown', () => {
     await expect(fetch(`${extra.url}/healthz`)).rejects.toThrow();
   });
 });
+
+describe('Redis going away', () => {
+  it('answers 503 (not a hang) while Redis is down, and /healthz stays up', async () => {
+    const own = await startTestRedis({ url: null, docker: false });
+    const ownEnv = { ...env, PREWARM_QUEUE_REDIS_URL: own.url, PREWARM_LOG_LEVEL: 'silent' };
+    const s = await startServer(parseConfig(ownEnv), logger, { port: 0, host: '127.0.0.1' });
+    try {
+      expect((await get('/healthz', {}, s)).status).toBe(200);
+      await own.stop();
+      const ready = await get('/readyz', {}, s);
+      expect(ready.status).toBe(503);
+      expect((await ready.json()).checks.queue_redis).not.toBe('ok');
+      const read = await get(`/v1/diagnosis?stores=S005&from=${FROM}&to=${END}`, {}, s);
+      expect(read.status).toBe(503);
+      expect((await read.json()).error.code).toBe('E_UNAVAILABLE');
+      expect((await get('/healthz', {}, s)).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});

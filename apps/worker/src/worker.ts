@@ -44,7 +44,7 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
   const workerId = options.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
   const log = logger.child({ component: 'worker', workerId });
   if (config.redis.shared) log.warn('queue/state and cache share one Redis: fine for development; in production give the cache its own instance (maxmemory + allkeys-lru)');
-  const bull = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', persistent: true });
+  const bull = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', persistent: true, blocking: true });
   const producer = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state' });
   const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', persistent: true });
   const cacheRedis = config.redis.shared ? state : await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache', persistent: true });

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { Cluster, Redis } from 'ioredis';
 import { AccessLog, type AccessEvent, type AccessLogOptions, DEFAULT_ACCESS_LOG } from './access-log.js';
 import { decodeEnvelope, encodeEnvelope, type EnvelopeHeader } from './envelope.js';
@@ -22,6 +23,11 @@ export interface Computed<T> {
 }
 
 export type Tier = AccessEvent['tier'];
+
+/** The value of a JSON body (gzip or plain). */
+function decodeBody(body: Body): unknown {
+  return JSON.parse((body.encoding === 'gzip' ? gunzipSync(body.bytes) : body.bytes).toString('utf8'));
+}
 
 export interface BodyResult {
   body: Body;
@@ -150,6 +156,7 @@ export class CacheCore {
     const started = performance.now();
     const fromMemory = this.memory.get(key);
     if (fromMemory && !this.isStale(level, fromMemory.createdAt)) {
+      if (fromMemory.value === undefined && fromMemory.body) fromMemory.value = decodeBody(fromMemory.body);
       this.log(level, scope, true, 'l4', started);
       return { value: fromMemory.value as T, hit: true, tier: 'l4' };
     }
@@ -189,8 +196,11 @@ export class CacheCore {
     if (!fromMemory) {
       const raw = await this.cache.getBuffer(key);
       if (raw) {
-        const body = this.bodyOf(level, key, raw);
-        if (body) {
+        const found = this.bodyOf(level, raw);
+        if (found) {
+          // Kept as a body: the next HTTP hit is served from memory, a decoded read decodes once.
+          const { header, body } = found;
+          this.memory.set(key, { value: undefined, body, storedBytes: raw.length, sizeBytes: header.rawLength * 2 + body.bytes.length + 64, createdAt: header.createdAt, watermark: header.watermark });
           this.log(level, scope, true, 'redis', started);
           return { body, hit: true, tier: 'redis' };
         }
@@ -202,12 +212,12 @@ export class CacheCore {
   }
 
   /** The payload of an entry as a body, checksum verified; null when it needs decoding or is stale/corrupt (then `read` decides). */
-  private bodyOf(level: Level, key: string, raw: Buffer): Body | null {
+  private bodyOf(level: Level, raw: Buffer): { header: EnvelopeHeader; body: Body } | null {
     try {
       const { header, payload } = decodeEnvelope(raw);
       const encoding = bodyEncoding(header);
       if (!encoding || this.isStale(level, header.createdAt)) return null;
-      return { bytes: payload, encoding };
+      return { header, body: { bytes: payload, encoding } };
     } catch {
       return null; // `read` meets it again, and drops and counts it
     }

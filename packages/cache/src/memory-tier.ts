@@ -8,6 +8,7 @@ export interface Body {
 
 /** A decoded entry held in process: the value and what it cost to store. */
 export interface MemoryEntry {
+  /** The decoded value; undefined for an entry kept only as a body (decoded on first use). */
   value: unknown;
   /** The stored payload, when it is a body the HTTP layer can send as it is (JSON, gzip or plain). */
   body?: Body;

@@ -7,8 +7,14 @@ export interface OpenRedisOptions {
   /** Which setting the URL came from, for the error message. */
   variable: string;
   role: RedisRole;
-  /** Long-running processes retry forever; commands fail fast (default). */
+  /** Long-running processes reconnect forever; commands (the CLI) fail fast (default). */
   persistent?: boolean;
+  /**
+   * For BullMQ workers' blocking connections only: commands wait through reconnects without
+   * limit (`maxRetriesPerRequest: null`, which BullMQ requires). Everything else fails a command
+   * after a few retries, so a request answers 503 instead of hanging while Redis is away.
+   */
+  blocking?: boolean;
   connectTimeoutMs?: number;
 }
 
@@ -23,7 +29,7 @@ export async function openRedis(url: string, options: OpenRedisOptions): Promise
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: options.connectTimeoutMs ?? 3000,
-    maxRetriesPerRequest: options.persistent ? null : 2,
+    maxRetriesPerRequest: options.blocking ? null : 2,
     enableOfflineQueue: true,
     retryStrategy: (n) => (connected && options.persistent ? Math.min(100 * 2 ** n, 5000) : null),
   });
