@@ -16,6 +16,8 @@ export const ALL_STORES_FIELD = '*';
  */
 export class Generations {
   private current = new Map<string, number>();
+  /** Signatures of explicit sets, valid until any counter changes. */
+  private signatures = new Map<string, string>();
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
 
@@ -35,7 +37,9 @@ export class Generations {
     this.loading ??= (async () => {
       try {
         const all = await this.state.hgetall(this.keys.generations);
-        this.current = new Map(Object.entries(all).map(([k, v]) => [k, Number(v)]));
+        const next = new Map(Object.entries(all).map(([k, v]) => [k, Number(v)]));
+        if (next.size !== this.current.size || [...next].some(([k, v]) => this.current.get(k) !== v)) this.signatures.clear();
+        this.current = next;
         this.loadedAt = Date.now();
       } finally {
         this.loading = undefined;
@@ -47,7 +51,10 @@ export class Generations {
   /** Applies counters learnt from an invalidation message (never moves one backwards). */
   apply(updates: Record<string, number>): void {
     for (const [field, gen] of Object.entries(updates)) {
-      if ((this.current.get(field) ?? 0) < gen) this.current.set(field, gen);
+      if ((this.current.get(field) ?? 0) < gen) {
+        this.current.set(field, gen);
+        this.signatures.clear();
+      }
     }
   }
 
@@ -59,9 +66,16 @@ export class Generations {
   signature(set: StoreSet): string {
     if (set === 'all') return `g${this.of(ALL_STORES_FIELD)}`;
     if (set.length === 1) return `g${this.of(set[0]!)}`;
-    const h = createHash('sha1');
-    for (const id of set) h.update(`${id}=${this.of(id)};`);
-    return `g${h.digest('base64url').slice(0, 16)}`;
+    const memoKey = set.join(',');
+    let signature = this.signatures.get(memoKey);
+    if (signature === undefined) {
+      const h = createHash('sha1');
+      for (const id of set) h.update(`${id}=${this.of(id)};`);
+      signature = `g${h.digest('base64url').slice(0, 16)}`;
+      if (this.signatures.size > 10_000) this.signatures.clear();
+      this.signatures.set(memoKey, signature);
+    }
+    return signature;
   }
 
   /** Bumps the given stores (and `all`) on the state Redis; returns the new counters. */

@@ -82,8 +82,18 @@ export class Keyspace {
 export function storeSetId(set: StoreSet): string {
   if (set === 'all') return 'all';
   if (set.length === 1) return `s:${set[0]}`;
-  return `h:${createHash('sha1').update(set.join(',')).digest('base64url').slice(0, 22)}`;
+  const joined = set.join(',');
+  let id = setIds.get(joined);
+  if (id === undefined) {
+    id = `h:${createHash('sha1').update(joined).digest('base64url').slice(0, 22)}`;
+    if (setIds.size > 10_000) setIds.clear();
+    setIds.set(joined, id);
+  }
+  return id;
 }
+
+/** Digests of recently seen sets: dashboards ask for the same few sets over and over. */
+const setIds = new Map<string, string>();
 
 /** The business month (`YYYY-MM`) of a date. */
 export function monthOf(date: string): string {

@@ -15,6 +15,8 @@ export interface OpenRedisOptions {
    * after a few retries, so a request answers 503 instead of hanging while Redis is away.
    */
   blocking?: boolean;
+  /** Batch commands issued in the same tick into one write (servers under concurrent load). */
+  autoPipelining?: boolean;
   connectTimeoutMs?: number;
 }
 
@@ -31,6 +33,7 @@ export async function openRedis(url: string, options: OpenRedisOptions): Promise
     connectTimeout: options.connectTimeoutMs ?? 3000,
     maxRetriesPerRequest: options.blocking ? null : 2,
     enableOfflineQueue: true,
+    enableAutoPipelining: options.autoPipelining === true,
     retryStrategy: (n) => (connected && options.persistent ? Math.min(100 * 2 ** n, 5000) : null),
   });
   client.once('ready', () => (connected = true));
