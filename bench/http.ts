@@ -6,6 +6,7 @@
  *   npx tsx bench/http.ts --write          # also rewrites its block of docs/benchmarks.md
  *   options: --duration 10 --warmup 2 (seconds per target), --connections 50, --rounds 1,
  *            --only diag2,bareGzip2 (some targets), --same-process (load generator in this process),
+ *            --pin (servers on CPU 0, load generator on CPU 1: steadier numbers),
  *            --cpu-prof /tmp/prof (profile this process during each measured window; the numbers
  *            of a profiled run are not results)
  *
@@ -58,6 +59,7 @@ const CONNECTIONS = Number(option('connections', '50'));
 const ROUNDS = Number(option('rounds', '1'));
 const ONLY = option('only', '');
 const PROFILE_DIR = option('cpu-prof', '');
+const PIN = process.argv.includes('--pin');
 const SAMPLE = { stores: 20, days: 60, orders: 100_000, seed: 1, end: '2026-11-26' } as const;
 const PERIOD = { from: '2026-10-28', to: '2026-11-26' } as const; // the last 30 days of the sample
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -305,7 +307,8 @@ async function main(): Promise<void> {
     if (WARMUP + DURATION > 55) console.warn('warning: warm-up + duration > 55 s: the L4 row outlives the 60 s L4 TTL and turns into Redis hits');
 
     // 5. Load.
-    const generator = SAME_PROCESS ? { run: generateLoad, close: async () => {} } : startGenerator();
+    const generator = SAME_PROCESS ? { pid: undefined, run: generateLoad, close: async () => {} } : startGenerator();
+    if (PIN) await pinCpus(generator.pid);
     cleanups.push(() => generator.close());
     const profiler = PROFILE_DIR ? new Session() : undefined;
     if (profiler) {
@@ -403,7 +406,8 @@ async function main(): Promise<void> {
     const header =
       `${new Date().toISOString().slice(0, 10)}, commit ${commit}${dirty ? ' (with uncommitted changes under apps/ or packages/)' : ''}; ` +
       `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ` +
-      `Redis ${redisVersion} (own instance, no persistence), fastify 5, autocannon 8 in ${SAME_PROCESS ? 'the server process' : 'a child process'}. ` +
+      `Redis ${redisVersion} (own instance, no persistence), fastify 5, autocannon 8 in ${SAME_PROCESS ? 'the server process' : 'a child process'}` +
+      `${PIN ? ' (pinned: servers on CPU 0, load generator on CPU 1, Redis unpinned)' : ''}. ` +
       `${CONNECTIONS} connections, no pipelining, ${WARMUP} s warm-up then ${DURATION} s per target${ROUNDS > 1 ? `, ${ROUNDS} interleaved rounds (medians)` : ''}; ` +
       `\`accept-encoding: gzip\`; 2xx latencies from the load generator. Sample: ${SAMPLE.stores} stores, ${SAMPLE.days} days, ${SAMPLE.orders.toLocaleString('en-US')} orders; ` +
       `period ${PERIOD.from}..${PERIOD.to}; warm-up run ${(warm.durationMs / 1000).toFixed(1)} s. Load average (1/5 min) ${fmt(loadBefore[0]!, 1)}/${fmt(loadBefore[1]!, 1)} → ` +
@@ -451,10 +455,23 @@ function median(values: number[]): number {
 }
 
 /** A load generator in a child process (this file with `--load-generator`), one job at a time. */
-function startGenerator(): { run: (job: LoadJob) => Promise<LoadResult>; close: () => Promise<void> } {
+/**
+ * `--pin`: the servers (this process, every thread) on CPU 0, the load generator on CPU 1. Left
+ * to the scheduler, the three busy processes migrate between the two cores and the same target
+ * measures 20 k or 36 k req/s from one run to the next; pinned, runs agree within a few percent.
+ */
+async function pinCpus(generatorPid: number | undefined): Promise<void> {
+  if (os.cpus().length < 2) throw new Error('--pin needs at least 2 CPUs');
+  const taskset = promisify(execFile);
+  await taskset('taskset', ['-a', '-p', '-c', '0', String(process.pid)]);
+  if (generatorPid !== undefined) await taskset('taskset', ['-a', '-p', '-c', '1', String(generatorPid)]);
+}
+
+function startGenerator(): { pid: number | undefined; run: (job: LoadJob) => Promise<LoadResult>; close: () => Promise<void> } {
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--cpu-prof') && !a.startsWith('--inspect'));
   const child = fork(fileURLToPath(import.meta.url), ['--load-generator'], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return {
+    pid: child.pid,
     run: (job) =>
       new Promise((resolve, reject) => {
         const onExit = (code: number | null) => reject(new Error(`load generator exited (${code})`));

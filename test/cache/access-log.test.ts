@@ -1,4 +1,4 @@
-import { AccessLog, Keyspace, silentLogger } from '@prewarm/cache';
+import { ACCESS_FIELD, AccessLog, Keyspace, decodeAccessEvent, silentLogger } from '@prewarm/cache';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CacheHarness } from './harness.js';
@@ -17,11 +17,37 @@ describe('access log', () => {
     await cache.diagnosis(['A', 'B'], range, 'v', async () => ({ value: { x: 1 } as never, watermark: 1 }));
     await cache.core.accessLog.flush();
     const entries = await h.client().xrange(cache.keys.accessStream, '-', '+');
-    const fields = entries.map(([, f]) => Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i], f[2 * i + 1]])));
-    expect(fields).toHaveLength(2);
-    expect(fields[0]).toMatchObject({ l: 'l3', s: 'A,B', f: '2026-11-01', t: '2026-11-07', h: '0', src: 'compute' });
-    expect(fields[1]).toMatchObject({ l: 'l3', s: 'A,B', h: '1', src: 'l4' });
-    expect(Number(fields[1]!.us)).toBeGreaterThanOrEqual(0);
+    expect(entries.map(([, f]) => f[0])).toEqual([ACCESS_FIELD, ACCESS_FIELD]);
+    const events = entries.map(([, f]) => decodeAccessEvent(f[1]!));
+    expect(events[0]).toMatchObject({ level: 'l3', stores: 'A,B', from: '2026-11-01', to: '2026-11-07', hit: false, tier: 'compute' });
+    expect(events[1]).toMatchObject({ level: 'l3', stores: 'A,B', hit: true, tier: 'l4' });
+    expect(events[1]!.latencyUs).toBeGreaterThanOrEqual(0);
+    expect(Math.abs(events[1]!.at - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('writes a batch as one script call, and loads the script again after SCRIPT FLUSH', async () => {
+    const keys = new Keyspace(CacheHarness.prefix());
+    const redis = h.client();
+    const log = new AccessLog(redis, keys, silentLogger, { maxLen: 100_000, maxBuffered: 10_000, batchSize: 1_000, flushIntervalMs: 60_000 });
+    const calls = async (): Promise<[evalsha: number, eval: number, xadd: number]> => {
+      const info = await redis.info('commandstats');
+      const of = (command: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+      return [of('evalsha'), of('eval'), of('xadd')];
+    };
+    await redis.script('FLUSH');
+    const [evalsha0, eval0, xadd0] = await calls();
+    for (let i = 0; i < 300; i++) log.record(event(i));
+    await log.flush();
+    const [evalsha1, eval1, xadd1] = await calls();
+    expect(await redis.xlen(keys.accessStream)).toBe(300);
+    expect([evalsha1 - evalsha0, eval1 - eval0]).toEqual([1, 1]); // NOSCRIPT, then the source once
+    expect(xadd1 - xadd0).toBe(300); // XADDs inside the script count as calls too
+    for (let i = 0; i < 300; i++) log.record(event(i));
+    await log.flush();
+    const [evalsha2, eval2] = await calls();
+    expect([evalsha2 - evalsha1, eval2 - eval1]).toEqual([1, 0]);
+    expect(await redis.xlen(keys.accessStream)).toBe(600);
+    expect(log.written).toBe(600);
   });
 
   it('batches appends: nothing is written until a batch fills or the timer fires', async () => {

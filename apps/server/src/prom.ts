@@ -29,6 +29,8 @@ export class PrewarmMetrics {
   readonly registry = new Registry();
   private readonly reads: Counter<'level' | 'result' | 'tier'>;
   private readonly latency: Histogram<'level' | 'tier'>;
+  /** The label children of each (level, result, tier): a read does not hash its labels again. */
+  private readonly series = new Map<string, { reads: { inc(): void }; latency: { observe(value: number): void } }>();
 
   constructor(sources: () => MetricsSources | undefined) {
     const r = this.registry;
@@ -110,7 +112,13 @@ export class PrewarmMetrics {
 
   /** Hook for the cache's `onRead`. */
   readonly observeRead = (e: AccessEvent): void => {
-    this.reads.inc({ level: e.level, result: e.hit ? 'hit' : 'miss', tier: e.tier });
-    this.latency.observe({ level: e.level, tier: e.tier }, e.latencyUs / 1e6);
+    const key = `${e.level} ${e.hit ? 'hit' : 'miss'} ${e.tier}`;
+    let series = this.series.get(key);
+    if (!series) {
+      series = { reads: this.reads.labels(e.level, e.hit ? 'hit' : 'miss', e.tier), latency: this.latency.labels(e.level, e.tier) };
+      this.series.set(key, series);
+    }
+    series.reads.inc();
+    series.latency.observe(e.latencyUs / 1e6);
   };
 }

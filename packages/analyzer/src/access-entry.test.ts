@@ -1,14 +1,52 @@
+import { type AccessEvent, decodeAccessEvent, encodeAccessEvent } from '@prewarm/cache';
 import { describe, expect, it } from 'vitest';
 import { parseAccessEntry, parseSetMember, parseStoreSet, setMember } from './access-entry.js';
 
+/** The eight fields entries had before the one-field format; a stream may still hold some. */
 const fields = (f: Record<string, string>): string[] => Object.entries(f).flat();
 const read = { l: 'l3', s: 'B,A', f: '2026-11-01', t: '2026-11-30', h: '1', src: 'redis', us: '120', at: '1790000000000' };
+const event: AccessEvent = { level: 'l3', stores: 'B,A', from: '2026-11-01', to: '2026-11-30', hit: true, tier: 'redis', latencyUs: 120.4, at: 1790000000000 };
+const compact = (e: Partial<AccessEvent>): string[] => ['e', encodeAccessEvent({ ...event, ...e })];
+
+describe('the one-field access entry', () => {
+  it('round-trips an event (latency rounded to whole µs)', () => {
+    expect(encodeAccessEvent(event)).toBe('l3 1 redis 120 1790000000000 2026-11-01 2026-11-30 B,A');
+    expect(decodeAccessEvent(encodeAccessEvent(event))).toEqual({ ...event, latencyUs: 120 });
+  });
+
+  it('keeps a store set that contains spaces whole (the count of an L2 read inside an L3 computation)', () => {
+    expect(decodeAccessEvent(encodeAccessEvent({ ...event, level: 'l2', stores: '12 stores' }))?.stores).toBe('12 stores');
+  });
+
+  it.each(['', 'l3 1 redis 120', 'l9 1 redis 120 1 2026-11-01 2026-11-30 A', 'l3 yes redis 120 1 2026-11-01 2026-11-30 A', 'l3 1 disk 120 1 2026-11-01 2026-11-30 A'])(
+    'is null for %j',
+    (text) => expect(decodeAccessEvent(text)).toBeNull(),
+  );
+});
 
 describe('parseAccessEntry', () => {
-  it('reads the fields AccessLog writes, with a canonical store set', () => {
-    expect(parseAccessEntry(['1790000000999-0', fields(read)])).toEqual({
+  it('reads the entry AccessLog writes, with a canonical store set', () => {
+    expect(parseAccessEntry(['1790000000999-0', compact({})])).toEqual({
       id: '1790000000999-0', level: 'l3', stores: ['A', 'B'], from: '2026-11-01', to: '2026-11-30', at: 1790000000000,
     });
+  });
+
+  it('reads the eight-field entries written before the one-field format', () => {
+    expect(parseAccessEntry(['1790000000999-0', fields(read)])).toEqual(parseAccessEntry(['1790000000999-0', compact({})]));
+  });
+
+  it.each([
+    ['an unknown level', compact({ level: 'l4' as never })],
+    ['an L2 read over several stores, logged as a count', compact({ level: 'l2', stores: '7 stores' })],
+    ['an empty store set', compact({ stores: ' , ' })],
+    ['an L3 read without a valid range', compact({ to: '' })],
+    ['an entry with another field', ['x', encodeAccessEvent(event)]],
+  ])('returns null for %s (one-field form)', (_name, f) => {
+    expect(parseAccessEntry(['1-0', f])).toBeNull();
+  });
+
+  it('falls back to the stream id time when `at` is not a number', () => {
+    expect(parseAccessEntry(['1790000000555-0', compact({ at: Number.NaN })])?.at).toBe(1790000000555);
   });
 
   it('falls back to the stream id time when `at` is missing or not a number', () => {
@@ -23,7 +61,7 @@ describe('parseAccessEntry', () => {
     ['an L2 read over several stores, logged as a count', fields({ ...read, l: 'l2', s: '7 stores' })],
     ['an empty store set', fields({ ...read, s: ' , ' })],
     ['an L3 read without a valid range', fields({ ...read, t: '' })],
-  ])('returns null for %s', (_name, f) => {
+  ])('returns null for %s (eight-field form)', (_name, f) => {
     expect(parseAccessEntry(['1-0', f])).toBeNull();
   });
 

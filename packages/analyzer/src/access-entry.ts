@@ -1,4 +1,4 @@
-import type { Level } from '@prewarm/cache';
+import { ACCESS_FIELD, decodeAccessEvent, type Level } from '@prewarm/cache';
 
 /** One stream entry as XREADGROUP / XAUTOCLAIM return it; fields are null when the entry was trimmed. */
 export type StreamEntry = readonly [id: string, fields: readonly string[] | null];
@@ -21,24 +21,37 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const COUNT_ONLY = /^\d+ stores$/;
 
 /**
- * Reads one access-log entry (fields `l`, `s`, `f`, `t`, `h`, `src`, `us`, `at`, see
- * `AccessLog`). Returns null for what cannot be counted: a trimmed entry, an unknown level, a
- * store set given only as `N stores`, an L3 read without a valid range.
+ * Reads one access-log entry: the one field `AccessLog` writes (`e`, see `encodeAccessEvent`),
+ * or the eight fields (`l`, `s`, `f`, `t`, `h`, `src`, `us`, `at`) of entries written before
+ * it, which a stream may still hold after an upgrade. Returns null for what cannot be counted:
+ * a trimmed or unreadable entry, an unknown level, a store set given only as `N stores`, an L3
+ * read without a valid range.
  */
 export function parseAccessEntry([id, fields]: StreamEntry): CountableAccess | null {
-  if (!fields) return null;
+  const read = fields ? readFields(fields) : null;
+  if (!read || !LEVEL.has(read.level)) return null;
+  const stores = parseStoreSet(read.stores);
+  if (stores === null) return null;
+  const { from, to } = read;
+  if (read.level === 'l3' && !(DATE.test(from) && DATE.test(to))) return null;
+  return { id, level: read.level as Level, stores, from, to, at: readAt(read.at, id) };
+}
+
+interface EntryFields {
+  level: string;
+  stores: string;
+  from: string;
+  to: string;
+  at: string | number | undefined;
+}
+
+function readFields(fields: readonly string[]): EntryFields | null {
+  if (fields.length === 2 && fields[0] === ACCESS_FIELD) return decodeAccessEvent(fields[1]!);
   const f = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
-
   const level = f.get('l');
-  if (level === undefined || !LEVEL.has(level)) return null;
-  const stores = parseStoreSet(f.get('s') ?? '');
-  if (stores === null) return null;
-  const from = f.get('f') ?? '';
-  const to = f.get('t') ?? '';
-  if (level === 'l3' && !(DATE.test(from) && DATE.test(to))) return null;
-
-  return { id, level: level as Level, stores, from, to, at: readAt(f.get('at'), id) };
+  if (level === undefined) return null;
+  return { level, stores: f.get('s') ?? '', from: f.get('f') ?? '', to: f.get('t') ?? '', at: f.get('at') };
 }
 
 /** `all`, or a canonical list of ids; null when no store can be named. */
@@ -65,7 +78,7 @@ export function parseSetMember(member: string): { stores: string; from: string; 
   return { stores: member.slice(0, first), from: member.slice(first + 1, second), to: member.slice(second + 1) };
 }
 
-function readAt(at: string | undefined, id: string): number {
+function readAt(at: string | number | undefined, id: string): number {
   const n = at === undefined || at === '' ? Number.NaN : Number(at);
   if (Number.isFinite(n) && n >= 0) return n;
   const dash = id.indexOf('-');

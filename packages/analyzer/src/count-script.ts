@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { LuaScript } from '@prewarm/cache';
 import type { Cluster, Redis } from 'ioredis';
 import { type CountableAccess, setMember } from './access-entry.js';
 import { HalfLifeMismatchError } from './errors.js';
@@ -90,7 +90,7 @@ if skipped > 0 then redis.call('HINCRBY', countKey, 'skipped', skipped) end
 return {counted, skipped, duplicates}
 `;
 
-const SHA = createHash('sha1').update(SOURCE).digest('hex');
+const COUNT_SCRIPT = new LuaScript(SOURCE);
 
 export interface CountLimits {
   halfLifeMs: number;
@@ -133,7 +133,7 @@ export async function countAndAck(
   const keyList = [keys.stream, keys.stores, keys.sets, keys.meta, keys.counts];
   let reply: unknown;
   try {
-    reply = await evalCached(redis, keyList, args);
+    reply = await COUNT_SCRIPT.run(redis, keyList, args);
   } catch (err) {
     const m = /^E_HALF_LIFE_MISMATCH (\S+)/.exec((err as Error).message ?? '');
     if (m) throw new HalfLifeMismatchError(limits.halfLifeMs, Number(m[1]), { cause: err });
@@ -141,13 +141,4 @@ export async function countAndAck(
   }
   const [counted, skipped, duplicates] = reply as [number, number, number];
   return { counted, skipped, duplicates };
-}
-
-async function evalCached(redis: Redis | Cluster, keyList: string[], args: (string | number)[]): Promise<unknown> {
-  try {
-    return await redis.evalsha(SHA, keyList.length, ...keyList, ...args);
-  } catch (err) {
-    if (!(err as Error).message?.startsWith('NOSCRIPT')) throw err;
-    return redis.eval(SOURCE, keyList.length, ...keyList, ...args);
-  }
 }

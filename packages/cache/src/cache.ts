@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import type { Cluster, Redis } from 'ioredis';
-import { AccessLog, type AccessEvent, type AccessLogOptions, DEFAULT_ACCESS_LOG } from './access-log.js';
+import { AccessLog, type AccessEvent, type AccessLogOptions, DEFAULT_ACCESS_LOG, type Tier } from './access-log.js';
 import { decodeEnvelope, encodeEnvelope, type EnvelopeHeader } from './envelope.js';
 import { CorruptEntryError } from './errors.js';
 import { Generations } from './generations.js';
@@ -22,7 +22,7 @@ export interface Computed<T> {
   watermark: number;
 }
 
-export type Tier = AccessEvent['tier'];
+export type { Tier };
 
 /** The value of a JSON body (gzip or plain). */
 function decodeBody(body: Body): unknown {

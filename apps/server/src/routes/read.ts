@@ -20,8 +20,16 @@ function parseQuery<T extends z.ZodTypeAny>(schema: T, request: FastifyRequest, 
   return null;
 }
 
+/** ETags of bodies held in L4, computed once per body rather than once per request. */
+const etags = new WeakMap<Buffer, string>();
+
 function etagOf(bytes: Buffer): string {
-  return `"${crc32(bytes).toString(16)}-${bytes.length.toString(16)}"`;
+  let etag = etags.get(bytes);
+  if (etag === undefined) {
+    etag = `"${crc32(bytes).toString(16)}-${bytes.length.toString(16)}"`;
+    etags.set(bytes, etag);
+  }
+  return etag;
 }
 
 /** Sends a JSON body with x-cache, ETag/304 and, when the client takes it, the stored gzip as it is. */
