@@ -68,6 +68,8 @@ const BEGIN = '<!-- http-bench:begin -->';
 const END = '<!-- http-bench:end -->';
 const GOAL = { ratio: 0.5, p99Ms: 10 } as const;
 
+const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+
 // ---------------------------------------------------------------- the load generator (autocannon)
 
 /** The part of autocannon 8's programmatic API used here (the package ships no types). */
@@ -362,7 +364,6 @@ async function main(): Promise<void> {
       const t = windows.find((w) => w.target.id === id)!.target;
       return t.id === 'diag2L4' ? '/v1/diagnosis, 2 stores, L4 hit (set computed by this server < 60 s earlier)' : t.label;
     };
-    const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
     const rps = (id: string) => med(id, (w) => w.client.rps);
     const ratio = (id: string, base: string | undefined) => (base && ids.includes(base) ? `${fmt(rps(id) / rps(base))}×` : '');
     const tierText = (id: string) => {

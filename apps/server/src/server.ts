@@ -86,8 +86,9 @@ export async function startServer(config: Config, logger: Logger, options: { por
   app.setErrorHandler(errorHandler);
   // While closing, answers in flight end their keep-alive connection, so close() can finish.
   let closingNow = false;
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closingNow) void reply.header('connection', 'close');
+    done(null, payload); // a callback hook: no promise per request
   });
   if (config.http.token) requireToken(app, config.http.token);
 

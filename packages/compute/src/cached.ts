@@ -49,7 +49,7 @@ export class CachedComputer {
 
   /** The diagnosis as a ready-to-send JSON body (the stored gzip on a hit: no decode). */
   async diagnosisBody(selection: StoreSelection, period: DateRange, options: ComputeOptions = {}) {
-    await this.computer.resolve(selection); // unknown stores are a NotFoundError, hit or miss
+    await this.computer.assertKnown(selection); // unknown stores are a NotFoundError, hit or miss
     return this.cache.diagnosisBody(selection, period, this.variant, () => this.computeDiagnosis(selection, period, options));
   }
 

@@ -44,9 +44,13 @@ export class SourceComputer {
   async resolve(selection: StoreSelection): Promise<Store[]> {
     const all = await this.stores();
     if (selection === 'all') return [...all.values()].sort((a, b) => compareCodeUnits(a.store_id, b.store_id));
-    const missing = selection.filter((id) => !all.has(id));
-    if (missing.length > 0) throw new NotFoundError(`unknown store${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+    assertKnown(all, selection);
     return selection.map((id) => all.get(id)!);
+  }
+
+  /** `resolve` without the list (the hot path of a cache hit): an unknown id is a NotFoundError. */
+  async assertKnown(selection: StoreSelection): Promise<void> {
+    if (selection !== 'all') assertKnown(await this.stores(), selection);
   }
 
   /** Daily metrics of the given stores over `range`, one element per date, empty days included. */
@@ -78,5 +82,14 @@ export class SourceComputer {
     const stores = await this.resolve(selection);
     const { days } = await this.dailyMetricsOf(stores, { from: previousRange(period).from, to: period.to }, options, selection === 'all');
     return diagnoseFromDaily(stores, period, days, thresholds);
+  }
+}
+
+function assertKnown(stores: ReadonlyMap<string, Store>, ids: readonly string[]): void {
+  for (const id of ids) {
+    if (!stores.has(id)) {
+      const missing = ids.filter((i) => !stores.has(i));
+      throw new NotFoundError(`unknown store${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+    }
   }
 }

@@ -1,8 +1,9 @@
-import { gunzipSync } from 'node:zlib';
-import { type CachedComputer, parseDateRange, parseStoreSelection, assertStoreId } from '@prewarm/compute';
+import { crc32, gunzipSync } from 'node:zlib';
+import { type CachedComputer, type StoreSelection, assertStoreId, parseDateRange, parseStoreSelection } from '@prewarm/compute';
+import type { DateRange } from '@prewarm/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { crc32 } from 'node:zlib';
 import { errorBody } from '../errors.js';
 
 /** Documented limits of one request. */
@@ -10,6 +11,12 @@ export const LIMITS = { maxStores: 500, maxDays: 366 } as const;
 
 const MetricsQuery = z.object({ store: z.string(), from: z.string(), to: z.string() });
 const DiagnosisQuery = z.object({ stores: z.string(), from: z.string(), to: z.string() });
+
+/** A parsed `/v1/diagnosis` request. */
+interface DiagnosisRequest {
+  selection: StoreSelection;
+  period: DateRange;
+}
 
 function parseQuery<T extends z.ZodTypeAny>(schema: T, request: FastifyRequest, reply: FastifyReply): z.infer<T> | null {
   const result = schema.safeParse(request.query);
@@ -54,15 +61,29 @@ export function readRoutes(app: FastifyInstance, reader: () => CachedComputer): 
     return sendJson(request, reply, { bytes: Buffer.from(JSON.stringify(result.value)), encoding: 'identity' }, result.hit);
   });
 
-  app.get('/v1/diagnosis', async (request, reply) => {
+  // Dashboards ask for the same few store sets and ranges again and again: a request's query
+  // text, once validated, maps straight to its parsed form (whether the stores exist is still
+  // checked on every request: the store list changes).
+  const parsed = new LRUCache<string, DiagnosisRequest>({ max: 10_000 });
+  const parseDiagnosis = (request: FastifyRequest, reply: FastifyReply): DiagnosisRequest | null => {
+    const known = parsed.get(request.url);
+    if (known) return known;
     const q = parseQuery(DiagnosisQuery, request, reply);
-    if (!q) return reply;
+    if (!q) return null;
     const selection = parseStoreSelection(q.stores, 'stores');
     if (selection !== 'all' && selection.length > LIMITS.maxStores) {
-      return reply.code(400).send(errorBody('E_INVALID_REQUEST', `stores: at most ${LIMITS.maxStores} store ids (or "all")`, 'stores'));
+      void reply.code(400).send(errorBody('E_INVALID_REQUEST', `stores: at most ${LIMITS.maxStores} store ids (or "all")`, 'stores'));
+      return null;
     }
-    const period = parseDateRange(q.from, q.to, LIMITS.maxDays);
-    const result = await reader().diagnosisBody(selection, period);
+    const result = { selection, period: parseDateRange(q.from, q.to, LIMITS.maxDays) };
+    parsed.set(request.url, result);
+    return result;
+  };
+
+  app.get('/v1/diagnosis', async (request, reply) => {
+    const q = parseDiagnosis(request, reply);
+    if (!q) return reply;
+    const result = await reader().diagnosisBody(q.selection, q.period);
     return sendJson(request, reply, result.body, result.hit);
   });
 }
