@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HotStoreAnalyzer, type HotStoreAnalyzerOptions } from '@prewarm/analyzer';
-import { ACCESS_FIELD, Keyspace, type Level, encodeAccessEvent } from '@prewarm/cache';
+import { ACCESS_FIELD, Keyspace, type Level, encodeAccessEntry } from '@prewarm/cache';
 import { Redis } from 'ioredis';
 import { type TestRedis, startTestRedis } from '../helpers/redis.js';
 
@@ -41,6 +41,8 @@ export interface Read {
   t?: string;
   h?: string;
   at: number;
+  /** Identical reads the entry stands for (default 1). */
+  reads?: number;
 }
 
 /** Appends reads to the access stream as `AccessLog` would; returns their ids. */
@@ -48,8 +50,8 @@ export async function append(redis: Redis, keyspace: Keyspace, reads: readonly R
   const pipeline = redis.pipeline();
   for (const r of reads) {
     // `level` may be one AccessLog never writes (a test of what the analyzer skips): encoded as given.
-    const event = { level: (r.l ?? 'l2') as Level, stores: r.s, from: r.f ?? '2026-11-01', to: r.t ?? '2026-11-30', hit: r.h !== '0', tier: 'redis' as const, latencyUs: 150, at: r.at };
-    pipeline.xadd(keyspace.accessStream, '*', ACCESS_FIELD, encodeAccessEvent(event));
+    const entry = { level: (r.l ?? 'l2') as Level, stores: r.s, from: r.f ?? '2026-11-01', to: r.t ?? '2026-11-30', hit: r.h !== '0', tier: 'redis' as const, reads: r.reads ?? 1, latencyUs: 150, at: r.at };
+    pipeline.xadd(keyspace.accessStream, '*', ACCESS_FIELD, encodeAccessEntry(entry));
   }
   const replies = (await pipeline.exec()) ?? [];
   return replies.map(([err, id]) => {

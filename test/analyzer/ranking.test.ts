@@ -29,6 +29,21 @@ describe('ranking', () => {
     expect((await analyzer.ranking({ stores: TEN, ratio: 0.5, now: T0 })).hot).toEqual(['S03', 'S07', 'S01', 'S02', 'S04']);
   });
 
+  it('counts an entry of n merged reads as n reads', async () => {
+    const keys = AnalyzerHarness.keyspace();
+    await append(h.client(), keys, [{ s: 'S03', at: T0, reads: 5 }, ...times(3, { s: 'S07', at: T0 }), { l: 'l3', s: 'S01,S02', at: T0, reads: 4 }]);
+    const analyzer = h.analyzer(keys);
+    expect(await analyzer.analyze()).toEqual({ processed: 5, claimed: 0, skipped: 0, more: false }); // entries
+    const ranking = await analyzer.ranking({ stores: TEN, now: T0 });
+    expect(ranking.stores.slice(0, 4)).toEqual([
+      { store_id: 'S03', score: 5 },
+      { store_id: 'S01', score: 4 },
+      { store_id: 'S02', score: 4 },
+      { store_id: 'S07', score: 3 },
+    ]);
+    expect(await analyzer.counts()).toMatchObject({ events: 12, l2: 8, l3: 4 }); // reads
+  });
+
   it('weights each read by its own time: one half-life older weighs exactly half', async () => {
     const keys = AnalyzerHarness.keyspace();
     const H = 2 * HOUR;
@@ -201,7 +216,8 @@ describe('ranking', () => {
     }
     await log.close();
     const analyzer = h.analyzer(keys);
-    expect((await analyzer.analyze()).processed).toBe(3);
+    expect((await analyzer.analyze()).processed).toBe(2); // the two reads of A, merged into one entry
+    expect((await analyzer.counts()).events).toBe(3);
     const ranking = await analyzer.ranking({ stores: ['A', 'B'], now: T0 });
     expect(ranking.stores).toEqual([{ store_id: 'A', score: 3 }, { store_id: 'B', score: 1 }]);
     expect(ranking.sets).toEqual([{ stores: 'A,B', from: '2026-11-01', to: '2026-11-07', score: 1 }]);

@@ -1,4 +1,4 @@
-import { ACCESS_FIELD, AccessLog, Keyspace, decodeAccessEvent, silentLogger } from '@prewarm/cache';
+import { ACCESS_FIELD, AccessLog, Keyspace, decodeAccessEntry, silentLogger } from '@prewarm/cache';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CacheHarness } from './harness.js';
@@ -7,7 +7,8 @@ const h = new CacheHarness();
 beforeAll(() => h.start());
 afterAll(() => h.stop());
 
-const event = (i: number) => ({ level: 'l2' as const, stores: `S${i % 7}`, from: '2026-11-01', to: '2026-11-07', hit: i % 3 !== 0, tier: 'redis' as const, latencyUs: 120, at: 1_700_000_000_000 + i });
+/** Distinct reads (each its own entry): store `S<i>`. */
+const event = (i: number) => ({ level: 'l2' as const, stores: `S${i}`, from: '2026-11-01', to: '2026-11-07', hit: i % 3 !== 0, tier: 'redis' as const, latencyUs: 120, at: 1_700_000_000_000 + i });
 
 describe('access log', () => {
   it('appends every read to the stream with level, store set, range, hit/miss and latency', async () => {
@@ -18,9 +19,9 @@ describe('access log', () => {
     await cache.core.accessLog.flush();
     const entries = await h.client().xrange(cache.keys.accessStream, '-', '+');
     expect(entries.map(([, f]) => f[0])).toEqual([ACCESS_FIELD, ACCESS_FIELD]);
-    const events = entries.map(([, f]) => decodeAccessEvent(f[1]!));
-    expect(events[0]).toMatchObject({ level: 'l3', stores: 'A,B', from: '2026-11-01', to: '2026-11-07', hit: false, tier: 'compute' });
-    expect(events[1]).toMatchObject({ level: 'l3', stores: 'A,B', hit: true, tier: 'l4' });
+    const events = entries.map(([, f]) => decodeAccessEntry(f[1]!));
+    expect(events[0]).toMatchObject({ level: 'l3', stores: 'A,B', from: '2026-11-01', to: '2026-11-07', hit: false, tier: 'compute', reads: 1 });
+    expect(events[1]).toMatchObject({ level: 'l3', stores: 'A,B', hit: true, tier: 'l4', reads: 1 });
     expect(events[1]!.latencyUs).toBeGreaterThanOrEqual(0);
     expect(Math.abs(events[1]!.at - Date.now())).toBeLessThan(60_000);
   });
@@ -48,6 +49,26 @@ describe('access log', () => {
     expect([evalsha2 - evalsha1, eval2 - eval1]).toEqual([1, 0]);
     expect(await redis.xlen(keys.accessStream)).toBe(600);
     expect(log.written).toBe(600);
+  });
+
+  it('merges identical reads of one batch into one entry with a count, mean latency and the latest time', async () => {
+    const keys = new Keyspace(CacheHarness.prefix());
+    const redis = h.client();
+    const log = new AccessLog(redis, keys, silentLogger, { maxLen: 100_000, maxBuffered: 10_000, batchSize: 100, flushIntervalMs: 60_000 });
+    const read = { level: 'l3' as const, stores: 'A,B', from: '2026-11-01', to: '2026-11-07', hit: true, tier: 'l4' as const };
+    for (let i = 0; i < 1000; i++) log.record({ ...read, latencyUs: i % 2 === 0 ? 10 : 30, at: 1_700_000_000_000 + i });
+    log.record({ ...read, tier: 'redis', latencyUs: 400, at: 1_700_000_000_500 }); // another tier: another entry
+    log.record({ ...read, to: '2026-11-08', latencyUs: 5, at: 1_700_000_000_000 }); // another range: another entry
+    expect(log.pending).toBe(1002);
+    await log.flush();
+    const entries = (await redis.xrange(keys.accessStream, '-', '+')).map(([, f]) => decodeAccessEntry(f[1]!));
+    expect(entries).toEqual([
+      { ...read, reads: 1000, latencyUs: 20, at: 1_700_000_000_999 },
+      { ...read, tier: 'redis', reads: 1, latencyUs: 400, at: 1_700_000_000_500 },
+      { ...read, to: '2026-11-08', reads: 1, latencyUs: 5, at: 1_700_000_000_000 },
+    ]);
+    expect(await redis.hgetall(keys.stats)).toEqual({ 'l3:hits': '1002', 'l4:hits': '1001' });
+    expect(log.written).toBe(1002);
   });
 
   it('batches appends: nothing is written until a batch fills or the timer fires', async () => {

@@ -1,38 +1,44 @@
-import { type AccessEvent, decodeAccessEvent, encodeAccessEvent } from '@prewarm/cache';
+import { type AccessEntry, decodeAccessEntry, encodeAccessEntry } from '@prewarm/cache';
 import { describe, expect, it } from 'vitest';
 import { parseAccessEntry, parseSetMember, parseStoreSet, setMember } from './access-entry.js';
 
 /** The eight fields entries had before the one-field format; a stream may still hold some. */
 const fields = (f: Record<string, string>): string[] => Object.entries(f).flat();
 const read = { l: 'l3', s: 'B,A', f: '2026-11-01', t: '2026-11-30', h: '1', src: 'redis', us: '120', at: '1790000000000' };
-const event: AccessEvent = { level: 'l3', stores: 'B,A', from: '2026-11-01', to: '2026-11-30', hit: true, tier: 'redis', latencyUs: 120.4, at: 1790000000000 };
-const compact = (e: Partial<AccessEvent>): string[] => ['e', encodeAccessEvent({ ...event, ...e })];
+const entry: AccessEntry = { level: 'l3', stores: 'B,A', from: '2026-11-01', to: '2026-11-30', hit: true, tier: 'redis', reads: 3, latencyUs: 120.4, at: 1790000000000 };
+const compact = (e: Partial<AccessEntry>): string[] => ['e', encodeAccessEntry({ ...entry, ...e })];
 
 describe('the one-field access entry', () => {
-  it('round-trips an event (latency rounded to whole µs)', () => {
-    expect(encodeAccessEvent(event)).toBe('l3 1 redis 120 1790000000000 2026-11-01 2026-11-30 B,A');
-    expect(decodeAccessEvent(encodeAccessEvent(event))).toEqual({ ...event, latencyUs: 120 });
+  it('round-trips an entry (latency rounded to whole µs)', () => {
+    expect(encodeAccessEntry(entry)).toBe('l3 1 redis 3 120 1790000000000 2026-11-01 2026-11-30 B,A');
+    expect(decodeAccessEntry(encodeAccessEntry(entry))).toEqual({ ...entry, latencyUs: 120 });
   });
 
   it('keeps a store set that contains spaces whole (the count of an L2 read inside an L3 computation)', () => {
-    expect(decodeAccessEvent(encodeAccessEvent({ ...event, level: 'l2', stores: '12 stores' }))?.stores).toBe('12 stores');
+    expect(decodeAccessEntry(encodeAccessEntry({ ...entry, level: 'l2', stores: '12 stores' }))?.stores).toBe('12 stores');
   });
 
-  it.each(['', 'l3 1 redis 120', 'l9 1 redis 120 1 2026-11-01 2026-11-30 A', 'l3 yes redis 120 1 2026-11-01 2026-11-30 A', 'l3 1 disk 120 1 2026-11-01 2026-11-30 A'])(
-    'is null for %j',
-    (text) => expect(decodeAccessEvent(text)).toBeNull(),
-  );
+  it.each([
+    '',
+    'l3 1 redis 1 120',
+    'l3 1 redis 120 1 2026-11-01 2026-11-30 A', // no read count
+    'l9 1 redis 1 120 1 2026-11-01 2026-11-30 A',
+    'l3 yes redis 1 120 1 2026-11-01 2026-11-30 A',
+    'l3 1 disk 1 120 1 2026-11-01 2026-11-30 A',
+    'l3 1 redis 0 120 1 2026-11-01 2026-11-30 A',
+    'l3 1 redis 2.5 120 1 2026-11-01 2026-11-30 A',
+  ])('is null for %j', (text) => expect(decodeAccessEntry(text)).toBeNull());
 });
 
 describe('parseAccessEntry', () => {
   it('reads the entry AccessLog writes, with a canonical store set', () => {
     expect(parseAccessEntry(['1790000000999-0', compact({})])).toEqual({
-      id: '1790000000999-0', level: 'l3', stores: ['A', 'B'], from: '2026-11-01', to: '2026-11-30', at: 1790000000000,
+      id: '1790000000999-0', level: 'l3', stores: ['A', 'B'], from: '2026-11-01', to: '2026-11-30', at: 1790000000000, reads: 3,
     });
   });
 
-  it('reads the eight-field entries written before the one-field format', () => {
-    expect(parseAccessEntry(['1790000000999-0', fields(read)])).toEqual(parseAccessEntry(['1790000000999-0', compact({})]));
+  it('reads the eight-field entries written before the one-field format (one read each)', () => {
+    expect(parseAccessEntry(['1790000000999-0', fields(read)])).toEqual(parseAccessEntry(['1790000000999-0', compact({ reads: 1 })]));
   });
 
   it.each([
@@ -40,7 +46,7 @@ describe('parseAccessEntry', () => {
     ['an L2 read over several stores, logged as a count', compact({ level: 'l2', stores: '7 stores' })],
     ['an empty store set', compact({ stores: ' , ' })],
     ['an L3 read without a valid range', compact({ to: '' })],
-    ['an entry with another field', ['x', encodeAccessEvent(event)]],
+    ['an entry with another field', ['x', encodeAccessEntry(entry)]],
   ])('returns null for %s (one-field form)', (_name, f) => {
     expect(parseAccessEntry(['1-0', f])).toBeNull();
   });

@@ -1,4 +1,4 @@
-import { ACCESS_FIELD, decodeAccessEvent, type Level } from '@prewarm/cache';
+import { ACCESS_FIELD, decodeAccessEntry, type Level } from '@prewarm/cache';
 
 /** One stream entry as XREADGROUP / XAUTOCLAIM return it; fields are null when the entry was trimmed. */
 export type StreamEntry = readonly [id: string, fields: readonly string[] | null];
@@ -11,8 +11,10 @@ export interface CountableAccess {
   stores: 'all' | readonly string[];
   from: string;
   to: string;
-  /** Epoch ms of the read: the `at` field, or the stream id's time when `at` is unusable. */
+  /** Epoch ms of the (latest) read: the `at` field, or the stream id's time when `at` is unusable. */
   at: number;
+  /** How many identical reads the entry stands for. */
+  reads: number;
 }
 
 const LEVEL = new Set<string>(['l1', 'l2', 'l3']);
@@ -21,7 +23,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const COUNT_ONLY = /^\d+ stores$/;
 
 /**
- * Reads one access-log entry: the one field `AccessLog` writes (`e`, see `encodeAccessEvent`),
+ * Reads one access-log entry: the one field `AccessLog` writes (`e`, see `encodeAccessEntry`),
  * or the eight fields (`l`, `s`, `f`, `t`, `h`, `src`, `us`, `at`) of entries written before
  * it, which a stream may still hold after an upgrade. Returns null for what cannot be counted:
  * a trimmed or unreadable entry, an unknown level, a store set given only as `N stores`, an L3
@@ -34,7 +36,7 @@ export function parseAccessEntry([id, fields]: StreamEntry): CountableAccess | n
   if (stores === null) return null;
   const { from, to } = read;
   if (read.level === 'l3' && !(DATE.test(from) && DATE.test(to))) return null;
-  return { id, level: read.level as Level, stores, from, to, at: readAt(read.at, id) };
+  return { id, level: read.level as Level, stores, from, to, at: readAt(read.at, id), reads: read.reads };
 }
 
 interface EntryFields {
@@ -43,15 +45,16 @@ interface EntryFields {
   from: string;
   to: string;
   at: string | number | undefined;
+  reads: number;
 }
 
 function readFields(fields: readonly string[]): EntryFields | null {
-  if (fields.length === 2 && fields[0] === ACCESS_FIELD) return decodeAccessEvent(fields[1]!);
+  if (fields.length === 2 && fields[0] === ACCESS_FIELD) return decodeAccessEntry(fields[1]!);
   const f = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
   const level = f.get('l');
   if (level === undefined) return null;
-  return { level, stores: f.get('s') ?? '', from: f.get('f') ?? '', to: f.get('t') ?? '', at: f.get('at') };
+  return { level, stores: f.get('s') ?? '', from: f.get('f') ?? '', to: f.get('t') ?? '', at: f.get('at'), reads: 1 };
 }
 
 /** `all`, or a canonical list of ids; null when no store can be named. */

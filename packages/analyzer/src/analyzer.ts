@@ -46,7 +46,7 @@ export interface AnalyzeResult {
 }
 
 export interface HotCounts {
-  /** Events counted since the scores were created (not decayed). */
+  /** Reads counted since the scores were created (not decayed; an entry counts its `reads`). */
   events: number;
   l1: number;
   l2: number;

@@ -9,7 +9,7 @@ import type { HotKeys } from './hot-keys.js';
  * only when XACK returned 1 — it was still pending, so no one has counted it — which makes a
  * replayed or re-claimed batch count nothing the second time.
  *
- * Weights use forward decay: an event read at `at` adds 2^((at − landmark) / halfLife). When an
+ * Weights use forward decay: an entry of `n` reads at `at` adds n·2^((at − landmark) / halfLife). When an
  * exponent would pass `maxExponent` the landmark moves to that event and every score is
  * multiplied by 2^((old − new) / halfLife); scores that fall below `pruneBelow` are dropped.
  */
@@ -48,9 +48,10 @@ end
 
 local counted, skipped, duplicates = 0, 0, 0
 local perLevel = {}
-for i = 8, #ARGV, 5 do
+local reads = 0
+for i = 8, #ARGV, 6 do
   local id, level, stores, member = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local at = tonumber(ARGV[i + 4])
+  local at, n = tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5])
   if redis.call('XACK', stream, group, id) == 0 then
     duplicates = duplicates + 1
   elseif level == '' then
@@ -70,7 +71,7 @@ for i = 8, #ARGV, 5 do
       redis.call('HSET', metaKey, 'landmark', landmark)
       exponent = 0
     end
-    local weight = 2 ^ exponent
+    local weight = n * 2 ^ exponent
     if weight > 0 then
       for store in string.gmatch(stores, '[^,]+') do
         redis.call('ZINCRBY', storeKey, weight, store)
@@ -78,13 +79,14 @@ for i = 8, #ARGV, 5 do
       if member ~= '' then redis.call('ZINCRBY', setKey, weight, member) end
     end
     counted = counted + 1
-    perLevel[level] = (perLevel[level] or 0) + 1
+    reads = reads + n
+    perLevel[level] = (perLevel[level] or 0) + n
   end
 end
 
 bound(storeKey, maxStores)
 bound(setKey, maxSets)
-if counted > 0 then redis.call('HINCRBY', countKey, 'events', counted) end
+if reads > 0 then redis.call('HINCRBY', countKey, 'events', reads) end
 for level, n in pairs(perLevel) do redis.call('HINCRBY', countKey, level, n) end
 if skipped > 0 then redis.call('HINCRBY', countKey, 'skipped', skipped) end
 return {counted, skipped, duplicates}
@@ -123,11 +125,11 @@ export async function countAndAck(
   if (entries.length === 0) return { counted: 0, skipped: 0, duplicates: 0 };
   const args: (string | number)[] = [group, limits.halfLifeMs, now, limits.maxStores, limits.maxSets, limits.maxExponent, limits.pruneBelow];
   for (const { id, access } of entries) {
-    if (!access) args.push(id, '', '', '', 0);
+    if (!access) args.push(id, '', '', '', 0, 0);
     else {
       const stores = access.stores === 'all' ? '' : access.stores.join(',');
       const member = access.level === 'l3' ? setMember(access) : '';
-      args.push(id, access.level, stores, member, access.at);
+      args.push(id, access.level, stores, member, access.at, access.reads);
     }
   }
   const keyList = [keys.stream, keys.stores, keys.sets, keys.meta, keys.counts];

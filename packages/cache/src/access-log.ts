@@ -21,28 +21,39 @@ export interface AccessEvent {
   at: number;
 }
 
+/** One stream entry: identical reads of one flush interval (same level, set, range, hit, tier), merged. */
+export interface AccessEntry extends AccessEvent {
+  /** How many reads the entry stands for (≥ 1). */
+  reads: number;
+  /** Mean latency of those reads. */
+  latencyUs: number;
+  /** Epoch ms of the latest of them. */
+  at: number;
+}
+
 /**
- * The stream field of an entry. Its value is the whole event in one string,
- * `<level> <hit 1|0> <tier> <latency µs> <at ms> <from> <to> <stores>` — one field instead of
- * eight makes an append a third of the bytes and of the parsing. The store set comes last:
- * store ids never contain a space, and nothing after it needs splitting anyway.
+ * The stream field of an entry. Its value is the whole entry in one string,
+ * `<level> <hit 1|0> <tier> <reads> <mean latency µs> <at ms> <from> <to> <stores>` — one field
+ * instead of eight makes an append a third of the bytes and of the parsing. The store set comes
+ * last: store ids never contain a space, and nothing after it needs splitting anyway.
  */
 export const ACCESS_FIELD = 'e';
 
-export function encodeAccessEvent(e: AccessEvent): string {
-  return `${e.level} ${e.hit ? 1 : 0} ${e.tier} ${Math.round(e.latencyUs)} ${e.at} ${e.from} ${e.to} ${e.stores}`;
+export function encodeAccessEntry(e: AccessEntry): string {
+  return `${e.level} ${e.hit ? 1 : 0} ${e.tier} ${e.reads} ${Math.round(e.latencyUs)} ${e.at} ${e.from} ${e.to} ${e.stores}`;
 }
 
-/** The event of an entry's value; null when it is not one `encodeAccessEvent` writes. */
-export function decodeAccessEvent(text: string): AccessEvent | null {
+/** The entry of a field value; null when it is not one `encodeAccessEntry` writes. */
+export function decodeAccessEntry(text: string): AccessEntry | null {
   let head = -1; // the space before the store set
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < 8; i++) {
     head = text.indexOf(' ', head + 1);
     if (head < 0) return null;
   }
-  const [level, hit, tier, us, at, from, to] = text.slice(0, head).split(' ') as [string, string, string, string, string, string, string];
-  if (!(LEVELS as readonly string[]).includes(level) || (hit !== '0' && hit !== '1') || !TIERS.has(tier)) return null;
-  return { level: level as Level, hit: hit === '1', tier: tier as Tier, latencyUs: Number(us), at: Number(at), from, to, stores: text.slice(head + 1) };
+  const [level, hit, tier, reads, us, at, from, to] = text.slice(0, head).split(' ') as [string, string, string, string, string, string, string, string];
+  const count = Number(reads);
+  if (!(LEVELS as readonly string[]).includes(level) || (hit !== '0' && hit !== '1') || !TIERS.has(tier) || !Number.isSafeInteger(count) || count < 1) return null;
+  return { level: level as Level, hit: hit === '1', tier: tier as Tier, reads: count, latencyUs: Number(us), at: Number(at), from, to, stores: text.slice(head + 1) };
 }
 
 /**
@@ -61,9 +72,9 @@ return #ARGV - 2 - 2 * counters
 export interface AccessLogOptions {
   /** Approximate length the stream is trimmed to (`XADD … MAXLEN ~`). */
   maxLen: number;
-  /** Events buffered at most; beyond that new events are dropped and counted. */
+  /** Entries buffered at most; reads that would need another are dropped and counted. */
   maxBuffered: number;
-  /** Flush when this many events wait… */
+  /** Flush when this many entries wait… */
   batchSize: number;
   /** …or after this long. */
   flushIntervalMs: number;
@@ -81,18 +92,26 @@ type Counters = Map<string, number>;
 
 /**
  * Appends every cache read to a Redis stream on the state Redis, with hit/miss counters per
- * level. `record` encodes the event and pushes the string to an in-memory buffer — it never
- * waits on Redis — and a timer flushes each batch as one script call (one command, however
- * many events). When Redis is slow the buffer is bounded: events past `maxBuffered` are
- * dropped and counted, never queued without end. A batch is written whole or not at all.
+ * level. `record` only updates an in-memory buffer — it never waits on Redis — where identical
+ * reads (same level, store set, range, hit and tier) are merged into one entry with a count;
+ * a timer flushes each batch as one script call (one command, however many entries). A busy
+ * dashboard server repeats a few requests thousands of times a second: merged, the stream
+ * grows by entries per distinct request, not per read, so its `MAXLEN` holds minutes to hours
+ * of demand instead of seconds, and the analyzer counts every read by its weight.
+ *
+ * When Redis is slow the buffer is bounded: reads that would need an entry past `maxBuffered`
+ * are dropped and counted, never queued without end. A batch is written whole or not at all.
  */
 export class AccessLog {
-  private buffer: string[] = [];
+  private entries = new Map<string, AccessEntry>();
+  private reads = 0;
   private counters: Counters = new Map();
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private flushing: Promise<void> | undefined;
+  /** Reads dropped (buffer full, or their batch failed). */
   dropped = 0;
+  /** Reads written. */
   written = 0;
 
   constructor(
@@ -103,14 +122,19 @@ export class AccessLog {
   ) {}
 
   record(event: AccessEvent): void {
-    if (this.buffer.length >= this.options.maxBuffered) {
+    const key = `${event.level} ${event.hit ? 1 : 0} ${event.tier} ${event.from} ${event.to} ${event.stores}`;
+    const entry = this.entries.get(key);
+    if (entry) {
+      entry.latencyUs += (event.latencyUs - entry.latencyUs) / ++entry.reads; // running mean
+      entry.at = Math.max(entry.at, event.at);
+    } else if (this.entries.size >= this.options.maxBuffered) {
       this.dropped++;
       return;
-    }
-    this.buffer.push(encodeAccessEvent(event));
+    } else this.entries.set(key, { ...event, reads: 1 });
+    this.reads++;
     count(this.counters, `${event.level}:${event.hit ? 'hits' : 'misses'}`);
     if (event.tier === 'l4') count(this.counters, 'l4:hits');
-    if (this.buffer.length >= this.options.batchSize) {
+    if (this.entries.size >= this.options.batchSize) {
       // Never on the reader's turn: the flush would land on this one request.
       if (!this.immediate) this.immediate = setImmediate(() => {
         this.immediate = undefined;
@@ -122,8 +146,9 @@ export class AccessLog {
     }
   }
 
+  /** Reads recorded and not yet written. */
   get pending(): number {
-    return this.buffer.length;
+    return this.reads;
   }
 
   /** Resolves once everything recorded before the call is on Redis (or was dropped and counted). */
@@ -132,29 +157,29 @@ export class AccessLog {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    while (this.flushing || this.buffer.length > 0) {
+    while (this.flushing || this.reads > 0) {
       if (this.flushing) {
         await this.flushing;
         continue;
       }
-      const batch = this.buffer;
-      const counters = this.counters;
-      this.buffer = [];
+      const batch = { entries: [...this.entries.values()], reads: this.reads, counters: this.counters };
+      this.entries = new Map();
+      this.reads = 0;
       this.counters = new Map();
-      this.flushing = this.write(batch, counters).finally(() => (this.flushing = undefined));
+      this.flushing = this.write(batch).finally(() => (this.flushing = undefined));
     }
   }
 
-  private async write(batch: string[], counters: Counters): Promise<void> {
-    const args: (string | number)[] = [this.options.maxLen, counters.size];
-    for (const [field, n] of counters) args.push(field, n);
-    for (const event of batch) args.push(event);
+  private async write(batch: { entries: AccessEntry[]; reads: number; counters: Counters }): Promise<void> {
+    const args: (string | number)[] = [this.options.maxLen, batch.counters.size];
+    for (const [field, n] of batch.counters) args.push(field, n);
+    for (const entry of batch.entries) args.push(encodeAccessEntry(entry));
     try {
       await APPEND.run(this.state, [this.keys.accessStream, this.keys.stats], args);
-      this.written += batch.length;
+      this.written += batch.reads;
     } catch (err) {
-      this.dropped += batch.length;
-      this.logger.warn({ err, events: batch.length }, 'access log batch dropped');
+      this.dropped += batch.reads;
+      this.logger.warn({ err, reads: batch.reads, entries: batch.entries.length }, 'access log batch dropped');
     }
   }
 

@@ -5,7 +5,7 @@ export { encodeEnvelope, decodeEnvelope, readHeader, ENVELOPE_VERSION, HEADER_BY
 export { CorruptEntryError, CacheUnavailableError } from './errors.js';
 export { type EntryCodec, entryCodec, bodyEncoding } from './entry-codec.js';
 export { DEFAULT_TTLS, jitteredTtl, type TtlPolicy } from './ttl.js';
-export { AccessLog, DEFAULT_ACCESS_LOG, ACCESS_FIELD, encodeAccessEvent, decodeAccessEvent, type AccessEvent, type AccessLogOptions } from './access-log.js';
+export { AccessLog, DEFAULT_ACCESS_LOG, ACCESS_FIELD, encodeAccessEntry, decodeAccessEntry, type AccessEvent, type AccessEntry, type AccessLogOptions } from './access-log.js';
 export { LuaScript } from './lua-script.js';
 export { Generations, ALL_STORES_FIELD } from './generations.js';
 export { MemoryTier, type MemoryTierOptions, type Body } from './memory-tier.js';

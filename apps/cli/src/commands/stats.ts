@@ -30,7 +30,7 @@ function statsReport(s: CacheStats): string {
     `hit rate  ${pct(s.hit_rate)}`,
     `L4        ${count(s.l4.entries)} entries, ${count(s.l4.bytes)} bytes in ${s.l4.processes} process(es), ${count(s.l4.hits)} hits`,
     `bytes     ${count(s.bytes.raw)} serialized → ${count(s.bytes.stored)} stored (${pct(s.bytes.stored_pct)})`,
-    `access    ${count(s.access_log.length)} events in the stream`,
+    `access    ${count(s.access_log.length)} entries in the stream`,
     '',
     renderTable(
       (['l1', 'l2', 'l3'] as const).map((level) => ({ level, ...s.levels[level] })),
