@@ -3,6 +3,7 @@ import { PrewarmQueues } from '@prewarm/queue';
 import { ScheduleConfigError, slotJobId, startScheduler } from '@prewarm/scheduler';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
+import { stopSignal } from '../signals.js';
 import { CliError } from '../errors.js';
 import { today } from './dates.js';
 
@@ -11,6 +12,7 @@ export function registerScheduler(program: Command, ctx: CommandContext): void {
     .command('scheduler')
     .description('enqueue the nightly full run and the periodic incremental run (node-cron; replicas never double-enqueue a slot)')
     .action(async () => {
+      const stop = stopSignal();
       const config = ctx.config;
       const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', persistent: true });
       const queues = new PrewarmQueues(state, config.queue.prefix);
@@ -42,11 +44,8 @@ export function registerScheduler(program: Command, ctx: CommandContext): void {
         throw err;
       }
       ctx.logger.info({ full: config.schedule.full, incremental: config.schedule.incremental, timezone: config.schedule.timezone }, 'scheduler started');
-      await new Promise<void>((resolve) => {
-        const stop = () => void scheduler.stop().then(resolve);
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
+      await stop;
+      await scheduler.stop();
       await queues.close();
       state.disconnect();
     });
