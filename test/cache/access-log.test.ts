@@ -85,6 +85,21 @@ describe('access log', () => {
     expect(await redis.hget(keys.stats, 'l2:hits')).toBe('66');
   });
 
+  it('flush writes what was recorded before it, once: reads recorded meanwhile wait for their timer', async () => {
+    const keys = new Keyspace(CacheHarness.prefix());
+    const redis = h.client();
+    const log = new AccessLog(redis, keys, silentLogger, { maxLen: 100_000, maxBuffered: 10_000, batchSize: 1_000, flushIntervalMs: 60_000 });
+    for (let i = 0; i < 10; i++) log.record(event(i));
+    const first = log.flush();
+    for (let i = 10; i < 25; i++) log.record(event(i)); // while the first batch is on its way
+    await first;
+    expect(await redis.xlen(keys.accessStream)).toBe(10);
+    expect(log.pending).toBe(15);
+    await log.flush();
+    expect(await redis.xlen(keys.accessStream)).toBe(25);
+    expect(log.pending).toBe(0);
+  });
+
   it('trims the stream to about maxLen', async () => {
     const keys = new Keyspace(CacheHarness.prefix());
     const log = new AccessLog(h.client(), keys, silentLogger, { maxLen: 1000, maxBuffered: 100_000, batchSize: 500, flushIntervalMs: 10 });

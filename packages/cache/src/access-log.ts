@@ -151,23 +151,24 @@ export class AccessLog {
     return this.reads;
   }
 
-  /** Resolves once everything recorded before the call is on Redis (or was dropped and counted). */
+  /**
+   * Resolves once everything recorded before the call is on Redis (or was dropped and counted).
+   * Writes what is buffered now, once: reads recorded meanwhile wait for their own timer, so
+   * a steady stream of reads is written every `flushIntervalMs`, not on every round trip.
+   */
   async flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    while (this.flushing || this.reads > 0) {
-      if (this.flushing) {
-        await this.flushing;
-        continue;
-      }
-      const batch = { entries: [...this.entries.values()], reads: this.reads, counters: this.counters };
-      this.entries = new Map();
-      this.reads = 0;
-      this.counters = new Map();
-      this.flushing = this.write(batch).finally(() => (this.flushing = undefined));
-    }
+    while (this.flushing) await this.flushing;
+    if (this.reads === 0) return;
+    const batch = { entries: [...this.entries.values()], reads: this.reads, counters: this.counters };
+    this.entries = new Map();
+    this.reads = 0;
+    this.counters = new Map();
+    this.flushing = this.write(batch).finally(() => (this.flushing = undefined));
+    await this.flushing;
   }
 
   private async write(batch: { entries: AccessEntry[]; reads: number; counters: Counters }): Promise<void> {
