@@ -180,6 +180,20 @@ describe('ops API', () => {
     for (const name of ['prewarm_cache_reads_total', 'prewarm_cache_read_seconds_bucket', 'prewarm_cache_keys', 'prewarm_l4_entries', 'prewarm_access_stream_lag', 'prewarm_queue_jobs', 'prewarm_workers_alive', 'prewarm_target{name="hit_ratio_min"} 0.9']) {
       expect(metrics).toContain(name);
     }
+    const sample = (series: string): number => {
+      const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
+      expect(line, series).toBeDefined();
+      return Number(line!.slice(series.length + 1));
+    };
+    // The test Redis has no maxmemory: the ratio is unknown (NaN), not 0; maxmemory itself is 0.
+    expect(sample('prewarm_redis_maxmemory_bytes')).toBe(0);
+    expect(sample('prewarm_memory_usage_ratio')).toBeNaN();
+    expect(sample('prewarm_cache_hit_ratio')).toBeGreaterThan(0);
+    // The run of the previous test completed a moment ago.
+    const finished = sample('prewarm_last_run_finished_timestamp_seconds{kind="full",status="completed"}');
+    expect(Date.now() / 1000 - finished).toBeGreaterThanOrEqual(0);
+    expect(Date.now() / 1000 - finished).toBeLessThan(600);
+    expect(sample('prewarm_cache_read_seconds_bucket{le="30",level="l3",tier="compute"}')).toBeGreaterThan(0);
     expect(await (await get('/healthz')).json()).toEqual({ status: 'ok' });
     expect((await get('/queues')).status).toBe(200);
     const page = await get('/');
@@ -230,6 +244,12 @@ describe('Redis going away', () => {
       expect(read.status).toBe(503);
       expect((await read.json()).error.code).toBe('E_UNAVAILABLE');
       expect((await get('/healthz', {}, s)).status).toBe(200);
+      // /metrics answers; what it cannot read from Redis is NaN or absent, not a stale value.
+      const metrics = await get('/metrics', {}, s);
+      expect(metrics.status).toBe(200);
+      const text = await metrics.text();
+      expect(text).toMatch(/^prewarm_workers_alive nan$/im); // prom-client writes "Nan"; Prometheus reads NaN in any case
+      expect(text).not.toMatch(/^prewarm_queue_jobs\{/m);
     } finally {
       await s.close();
     }

@@ -13,6 +13,17 @@ export const TARGETS = {
   hit_seconds_max: 0.5,
 } as const;
 
+/** A collector that has not finished by then leaves its gauge unknown (a scrape must answer). */
+const COLLECT_DEADLINE_MS = 3000;
+
+function within(ms: number, work: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 export interface MetricsSources {
   cache: HierarchicalCache;
   queues: PrewarmQueues;
@@ -40,12 +51,16 @@ export class PrewarmMetrics {
       name: 'prewarm_cache_read_seconds',
       help: 'Cache read latency by level and tier',
       labelNames: ['level', 'tier'],
-      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      // Up to 30 s: a first access slower than the 5 s target still shows by how much.
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30],
       registers: [r],
     });
     const target = new Gauge({ name: 'prewarm_target', help: 'Monitoring targets of the seed report', labelNames: ['name'], registers: [r] });
     for (const [name, value] of Object.entries(TARGETS)) target.set({ name }, value);
 
+    // A gauge read from Redis shows only what this scrape learnt: its series are cleared first,
+    // so a value that cannot be known now (no reads yet, no maxmemory, Redis failing) is NaN
+    // (unlabelled) or absent (labelled) — never 0, never the previous scrape's value.
     const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge<string>, s: MetricsSources) => Promise<void>) =>
       new Gauge({
         name,
@@ -53,8 +68,10 @@ export class PrewarmMetrics {
         labelNames,
         registers: [r],
         async collect() {
+          this.reset();
+          if (labelNames.length === 0) this.set(Number.NaN);
           const s = sources();
-          if (s) await collect(this, s).catch(() => {});
+          if (s) await within(COLLECT_DEADLINE_MS, collect(this, s)).catch(() => {});
         },
       });
     let statsAt = 0;
@@ -67,12 +84,13 @@ export class PrewarmMetrics {
       const st = await fresh(s);
       for (const level of ['l1', 'l2', 'l3'] as const) g.set({ level }, st.levels[level].keys);
     });
-    gauge('prewarm_cache_hit_ratio', 'Hits over reads, all levels, since the counters began', [], async (g, s) => {
+    gauge('prewarm_cache_hit_ratio', 'Hits over reads, all levels, since the counters began (NaN before the first read)', [], async (g, s) => {
       const st = await fresh(s);
       if (st.hit_rate !== null) g.set(st.hit_rate / 100);
     });
     gauge('prewarm_redis_used_memory_bytes', 'Cache Redis used_memory', [], async (g, s) => g.set((await fresh(s)).used_memory_mb * 1024 * 1024));
-    gauge('prewarm_memory_usage_ratio', 'Cache Redis used / maxmemory', [], async (g, s) => {
+    gauge('prewarm_redis_maxmemory_bytes', 'Cache Redis maxmemory (0: not set, Redis never evicts)', [], async (g, s) => g.set(((await fresh(s)).max_memory_mb ?? 0) * 1024 * 1024));
+    gauge('prewarm_memory_usage_ratio', 'Cache Redis used / maxmemory (NaN without maxmemory)', [], async (g, s) => {
       const pct = (await fresh(s)).memory_usage_pct;
       if (pct !== null) g.set(pct / 100);
     });
@@ -103,6 +121,16 @@ export class PrewarmMetrics {
     gauge('prewarm_last_run_seconds', 'Duration of the most recent finished run', ['kind'], async (g, s) => {
       const last = (await s.runs.recent(20)).find((run) => run.finishedAt !== null);
       if (last) g.set({ kind: last.incremental ? 'incremental' : 'full' }, (last.finishedAt! - last.startedAt) / 1000);
+    });
+    gauge('prewarm_last_run_finished_timestamp_seconds', 'When the latest run of each kind and outcome ended (epoch seconds; the last 50 runs)', ['kind', 'status'], async (g, s) => {
+      const latest = new Map<string, { kind: string; status: string; at: number }>();
+      for (const run of await s.runs.recent(50)) {
+        if (run.finishedAt === null) continue;
+        const kind = run.incremental ? 'incremental' : 'full';
+        const key = `${kind} ${run.status}`;
+        if ((latest.get(key)?.at ?? -1) < run.finishedAt) latest.set(key, { kind, status: run.status, at: run.finishedAt });
+      }
+      for (const { kind, status, at } of latest.values()) g.set({ kind, status }, at / 1000);
     });
     gauge('prewarm_last_run_phase_seconds', 'Phase durations of the most recent finished run', ['phase'], async (g, s) => {
       const last = (await s.runs.recent(20)).find((run) => run.finishedAt !== null);

@@ -56,10 +56,11 @@ async function countWorkers(state: Redis, prefix: string): Promise<number> {
 export async function startServer(config: Config, logger: Logger, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
   const log = logger.child({ component: 'server' });
   // Many requests at once read the cache: auto-pipelining turns a tick's GETs into one write.
-  const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', persistent: true, autoPipelining: true });
-  const cacheRedis = config.redis.shared
-    ? state
-    : await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache', persistent: true, autoPipelining: true });
+  // A command without an answer for 2 s fails, so requests and scrapes answer (503, NaN) while
+  // a Redis is away instead of waiting for it.
+  const connection = { persistent: true, autoPipelining: true, commandTimeoutMs: 2000 } as const;
+  const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', ...connection });
+  const cacheRedis = config.redis.shared ? state : await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache', ...connection });
   const source = await openSource(config.source.url);
   let deps: ConstructorParameters<typeof PrewarmMetrics>[0] extends () => infer D ? D : never;
   const metrics = new PrewarmMetrics(() => deps);

@@ -18,6 +18,12 @@ export interface OpenRedisOptions {
   /** Batch commands issued in the same tick into one write (servers under concurrent load). */
   autoPipelining?: boolean;
   connectTimeoutMs?: number;
+  /**
+   * Fail a command that has no answer after this long, queued offline or sent (ioredis
+   * `commandTimeout`). For servers: while Redis is away, a reconnecting connection would
+   * otherwise hold a command through up to two reconnect attempts, 5 s apart at the cap.
+   */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -34,6 +40,7 @@ export async function openRedis(url: string, options: OpenRedisOptions): Promise
     maxRetriesPerRequest: options.blocking ? null : 2,
     enableOfflineQueue: true,
     enableAutoPipelining: options.autoPipelining === true,
+    ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}),
     retryStrategy: (n) => (connected && options.persistent ? Math.min(100 * 2 ** n, 5000) : null),
   });
   client.once('ready', () => (connected = true));
