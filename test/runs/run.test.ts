@@ -110,5 +110,22 @@ describe('prewarm run', () => {
     expect(quiet.stores.changed).toEqual([]);
     expect(quiet.stores.hot).toEqual([]);
     expect(quiet.stores.cold).toEqual([]);
-  });
+  }, 90_000);
+
+  it('an incremental run moves an order that changed its day: its old day and month stop counting it', async () => {
+    await json(['run', '--json', '--end', END]);
+    const db = new Database(dbPath);
+    const moved = db.prepare("SELECT order_id FROM orders WHERE store_id = 'S007' AND status = 'completed' AND ordered_at >= '2026-10-05' AND ordered_at < '2026-10-06' ORDER BY order_id LIMIT 1").get() as { order_id: string };
+    const now = new Date().toISOString().replace('Z', '+00:00');
+    // From 5 October to 12 November (another business month), noon in the store's zone.
+    db.prepare("UPDATE orders SET ordered_at = '2026-11-12T12:00:00+08:00', updated_at = ? WHERE order_id = ?").run(now, moved.order_id);
+    db.close();
+
+    const summary = await json(['run', '--incremental', '--json', '--end', END]);
+    expect(summary.stores.changed).toEqual(['S007']);
+    await expectCacheEqualsSource(['get', 'metrics', '--store', 'S007', '--from', '2026-10-05', '--to', '2026-10-05']);
+    await expectCacheEqualsSource(['get', 'metrics', '--store', 'S007', '--from', '2026-09-22', '--to', END]);
+    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'S007,S008', '--from', '2026-10-01', '--to', '2026-10-31']);
+    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'all', ...LAST30]);
+  }, 90_000);
 });

@@ -50,6 +50,11 @@ export class HierarchicalCache {
     return this.core.read('l1', this.keys.l1(storeId, month), this.codecs.l1, scope, compute);
   }
 
+  /** L1 as stored, or null: no computing, no access-log entry (for runs finding where orders were). */
+  async storedRawOrders(storeId: string, month: string): Promise<Order[] | null> {
+    return (await this.core.getEntry('l1', this.keys.l1(storeId, month), this.codecs.l1))?.value ?? null;
+  }
+
   /**
    * L3: the diagnosis of a canonical store set over a range. `variant` names anything else the
    * value depends on (the finding thresholds), so differently configured readers never share.

@@ -96,8 +96,9 @@ export interface ChangeReport {
 /**
  * The incremental step of every run: compares each store's greatest `updated_at` with the
  * watermark recorded by the last run; for each store that moved, finds the business days and
- * months of the orders changed since (status or amount changes, late arrivals), drops exactly
- * those L1 chunks and L2 days, and bumps the store's generation so no L3 entry including it is
+ * months of the orders changed since (status or amount changes, late arrivals) — where they
+ * are now and, from the cached L1 chunks, where they were (an order moved to another day) —
+ * drops exactly those L1 chunks and L2 days, and bumps the store's generation so no L3 entry including it is
  * served again. A store with no recorded watermark is treated as wholly changed: its entries
  * in `window` are dropped.
  */
@@ -127,17 +128,48 @@ export async function detectChanges(
     }
     const months = new Set<string>();
     const dates = new Set<string>();
+    const changedIds = new Set<string>();
     for await (const batch of source.streamChangedSince(before, [storeId], options.onSkip)) {
       for (const order of batch) {
         const date = formatDayNumber(localDayHour(store.timezone, order.orderedAt).day);
         dates.add(date);
         months.add(date.slice(0, 7));
+        changedIds.add(order.orderId);
       }
     }
+    if (changedIds.size > 0) await addPreviousDays(cache, storeId, store.timezone, window, changedIds, dates, months);
     droppedEntries += await cache.dropStoreEntries(storeId, months, dates);
   }
   if (changed.length > 0) await cache.markStoresChanged(changed);
   return { changed: changed.sort(), droppedEntries, watermarks: current };
+}
+
+/**
+ * Adds where changed orders were when the cache last saw them: an order whose `ordered_at`
+ * moved still counts on its old day in L2 and its old month in L1, and the source no longer
+ * knows that day. The window's L1 chunks hold the orders as last written (hot and cold-phase
+ * stores have them). Where a store has no chunk, its old days cannot be found: they are left,
+ * and corrected by the next full run or their L2 TTL — dropping every day of the window
+ * instead would turn each late order of such a store into a rewrite of its whole window.
+ */
+async function addPreviousDays(
+  cache: HierarchicalCache,
+  storeId: string,
+  timezone: string,
+  window: DateRange,
+  changedIds: ReadonlySet<string>,
+  dates: Set<string>,
+  months: Set<string>,
+): Promise<void> {
+  const windowDates = eachDate(window.from, window.to);
+  for (const month of new Set(windowDates.map((d) => d.slice(0, 7)))) {
+    for (const order of (await cache.storedRawOrders(storeId, month)) ?? []) {
+      if (!changedIds.has(order.orderId)) continue;
+      const date = formatDayNumber(localDayHour(timezone, order.orderedAt).day);
+      dates.add(date);
+      months.add(date.slice(0, 7));
+    }
+  }
 }
 
 /** Records the watermarks a run has made the cache consistent with. */
