@@ -100,6 +100,26 @@ describe('access log', () => {
     expect(log.pending).toBe(0);
   });
 
+  it('behind a paused Redis, full batches wait for the write on its way: every read written once, in a few writes', async () => {
+    const keys = new Keyspace(CacheHarness.prefix());
+    const redis = h.client();
+    const log = new AccessLog(redis, keys, silentLogger, { maxLen: 100_000, maxBuffered: 100_000, batchSize: 10, flushIntervalMs: 60_000 });
+    const admin = new Redis(h.url);
+    const calls = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0);
+    for (let i = 0; i < 10; i++) log.record(event(i)); // a full batch: flushed on the next turn
+    const before = await calls();
+    await admin.client('PAUSE', 300, 'ALL'); // the write that follows waits 300 ms
+    for (let turn = 1; turn <= 30; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      for (let i = 0; i < 10; i++) log.record(event(turn * 10 + i)); // a full batch on every turn
+    }
+    while (log.pending > 0) await log.flush();
+    expect(await redis.xlen(keys.accessStream)).toBe(310);
+    expect(log.written).toBe(310);
+    expect((await calls()) - before).toBeLessThanOrEqual(4); // not one write per turn
+    admin.disconnect();
+  });
+
   it('trims the stream to about maxLen', async () => {
     const keys = new Keyspace(CacheHarness.prefix());
     const log = new AccessLog(h.client(), keys, silentLogger, { maxLen: 1000, maxBuffered: 100_000, batchSize: 500, flushIntervalMs: 10 });

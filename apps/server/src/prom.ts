@@ -13,6 +13,20 @@ export const TARGETS = {
   hit_seconds_max: 0.5,
 } as const;
 
+/** What a collector writes to: `set(value)` or `set(labels, value)`, as on a prom-client Gauge. */
+interface GaugeWriter {
+  set(value: number): void;
+  set(labels: Record<string, string>, value: number): void;
+}
+
+class StagedGauge implements GaugeWriter {
+  readonly samples: [labels: Record<string, string> | undefined, value: number][] = [];
+  set(labelsOrValue: Record<string, string> | number, value?: number): void {
+    if (typeof labelsOrValue === 'number') this.samples.push([undefined, labelsOrValue]);
+    else this.samples.push([labelsOrValue, value!]);
+  }
+}
+
 /** A collector that has not finished by then leaves its gauge unknown (a scrape must answer). */
 const COLLECT_DEADLINE_MS = 3000;
 
@@ -40,7 +54,7 @@ export class PrewarmMetrics {
   readonly registry = new Registry();
   private readonly reads: Counter<'level' | 'result' | 'tier'>;
   private readonly latency: Histogram<'level' | 'tier'>;
-  /** The label children of each (level, result, tier): a read does not hash its labels again. */
+  /** The label children of each (level, result, tier): a read does not build its label objects again. */
   private readonly series = new Map<string, { reads: { inc(): void }; latency: { observe(value: number): void } }>();
 
   constructor(sources: () => MetricsSources | undefined) {
@@ -58,26 +72,35 @@ export class PrewarmMetrics {
     const target = new Gauge({ name: 'prewarm_target', help: 'Monitoring targets of the seed report', labelNames: ['name'], registers: [r] });
     for (const [name, value] of Object.entries(TARGETS)) target.set({ name }, value);
 
-    // A gauge read from Redis shows only what this scrape learnt: its series are cleared first,
-    // so a value that cannot be known now (no reads yet, no maxmemory, Redis failing) is NaN
-    // (unlabelled) or absent (labelled) — never 0, never the previous scrape's value.
-    const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge<string>, s: MetricsSources) => Promise<void>) =>
+    // A gauge read from Redis shows only what this scrape learnt: a collector writes into a
+    // staging copy, applied at once (series cleared first) only when it finished within the
+    // deadline. So a value that cannot be known now (no reads yet, no maxmemory, Redis failing,
+    // too slow) is NaN (unlabelled) or absent (labelled) — never 0, never an older scrape's
+    // value, and a late or concurrent collector never mixes its values into another scrape's.
+    const gauge = (name: string, help: string, labelNames: string[], collect: (g: GaugeWriter, s: MetricsSources) => Promise<void>) =>
       new Gauge({
         name,
         help,
         labelNames,
         registers: [r],
         async collect() {
+          const s = sources();
+          const staged = new StagedGauge();
+          const done = s ? await within(COLLECT_DEADLINE_MS, collect(staged, s)).then(() => true, () => false) : false;
           this.reset();
           if (labelNames.length === 0) this.set(Number.NaN);
-          const s = sources();
-          if (s) await within(COLLECT_DEADLINE_MS, collect(this, s)).catch(() => {});
+          if (done) for (const [labels, value] of staged.samples) labels ? this.set(labels, value) : this.set(value);
         },
       });
+    // One statistics read serves every gauge of a scrape (and concurrent scrapes) for 1 s.
     let statsAt = 0;
-    let stats: Awaited<ReturnType<HierarchicalCache['stats']>> | undefined;
-    const fresh = async (s: MetricsSources) => {
-      if (!stats || Date.now() - statsAt > 1000) [stats, statsAt] = [await s.cache.stats(), Date.now()];
+    let stats: Promise<Awaited<ReturnType<HierarchicalCache['stats']>>> | undefined;
+    const fresh = (s: MetricsSources) => {
+      if (!stats || Date.now() - statsAt > 1000) {
+        statsAt = Date.now();
+        stats = s.cache.stats();
+        stats.catch(() => {}); // a failure is reported to each reader, not as an unhandled rejection
+      }
       return stats;
     };
     gauge('prewarm_cache_keys', 'Keys per cache level (SCAN)', ['level'], async (g, s) => {

@@ -53,7 +53,7 @@ export function decodeAccessEntry(text: string): AccessEntry | null {
   const [level, hit, tier, reads, us, at, from, to] = text.slice(0, head).split(' ') as [string, string, string, string, string, string, string, string];
   const count = Number(reads);
   if (!(LEVELS as readonly string[]).includes(level) || (hit !== '0' && hit !== '1') || !TIERS.has(tier) || !Number.isSafeInteger(count) || count < 1) return null;
-  return { level: level as Level, hit: hit === '1', tier: tier as Tier, reads: count, latencyUs: Number(us), at: Number(at), from, to, stores: text.slice(head + 1) };
+  return { level: level as Level, hit: hit === '1', tier: tier as Tier, reads: count, latencyUs: Number(us), at: at === '' ? Number.NaN : Number(at), from, to, stores: text.slice(head + 1) };
 }
 
 /**
@@ -134,16 +134,24 @@ export class AccessLog {
     this.reads++;
     count(this.counters, `${event.level}:${event.hit ? 'hits' : 'misses'}`);
     if (event.tier === 'l4') count(this.counters, 'l4:hits');
-    if (this.entries.size >= this.options.batchSize) {
-      // Never on the reader's turn: the flush would land on this one request.
-      if (!this.immediate) this.immediate = setImmediate(() => {
-        this.immediate = undefined;
-        void this.flush();
-      });
-    } else if (!this.timer) {
+    if (this.entries.size >= this.options.batchSize) this.flushSoon();
+    else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs);
       this.timer.unref();
     }
+  }
+
+  /**
+   * A full batch is flushed on the next turn — never on the reader's turn, the flush would land
+   * on that one request. While a write is on its way nothing more is scheduled (one flush per
+   * turn would queue up behind a slow Redis); the write re-arms it when it ends.
+   */
+  private flushSoon(): void {
+    if (this.immediate || this.flushing) return;
+    this.immediate = setImmediate(() => {
+      this.immediate = undefined;
+      void this.flush();
+    });
   }
 
   /** Reads recorded and not yet written. */
@@ -167,7 +175,10 @@ export class AccessLog {
     this.entries = new Map();
     this.reads = 0;
     this.counters = new Map();
-    this.flushing = this.write(batch).finally(() => (this.flushing = undefined));
+    this.flushing = this.write(batch).finally(() => {
+      this.flushing = undefined;
+      if (this.entries.size >= this.options.batchSize) this.flushSoon();
+    });
     await this.flushing;
   }
 
@@ -185,6 +196,8 @@ export class AccessLog {
   }
 
   async close(): Promise<void> {
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
     await this.flush();
   }
 }

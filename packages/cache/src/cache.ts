@@ -223,19 +223,24 @@ export class CacheCore {
     }
   }
 
-  /** Reads and decodes one entry; a corrupt entry is deleted, counted, logged and reported as absent. */
-  async getEntry<T>(level: Level, key: string, codec: EntryCodec<T>): Promise<{ value: T; header: EnvelopeHeader } | null> {
+  /**
+   * Reads and decodes one entry; a corrupt entry is deleted, counted, logged and reported as
+   * absent. `remember: false` leaves L4 alone (maintenance reads of entries about to change).
+   */
+  async getEntry<T>(level: Level, key: string, codec: EntryCodec<T>, options: { remember?: boolean } = {}): Promise<{ value: T; header: EnvelopeHeader } | null> {
     const raw = await this.cache.getBuffer(key);
-    return raw ? this.decodeOrDrop(level, key, raw, codec) : null;
+    return raw ? this.decodeOrDrop(level, key, raw, codec, options.remember ?? true) : null;
   }
 
-  decodeOrDrop<T>(level: Level, key: string, raw: Buffer, codec: EntryCodec<T>): { value: T; header: EnvelopeHeader } | null {
+  decodeOrDrop<T>(level: Level, key: string, raw: Buffer, codec: EntryCodec<T>, remember = true): { value: T; header: EnvelopeHeader } | null {
     try {
       const { header, payload } = decodeEnvelope(raw);
       const value = codec.decode(header, payload);
-      const encoding = bodyEncoding(header);
-      const body = encoding ? { bytes: Buffer.from(payload), encoding } : undefined;
-      this.memory.set(key, { value, body, storedBytes: raw.length, sizeBytes: header.rawLength * 2 + payload.length + 64, createdAt: header.createdAt, watermark: header.watermark });
+      if (remember) {
+        const encoding = bodyEncoding(header);
+        const body = encoding ? { bytes: Buffer.from(payload), encoding } : undefined;
+        this.memory.set(key, { value, body, storedBytes: raw.length, sizeBytes: header.rawLength * 2 + payload.length + 64, createdAt: header.createdAt, watermark: header.watermark });
+      }
       return { value, header };
     } catch (err) {
       this.corrupt[level]++;

@@ -50,9 +50,13 @@ export class HierarchicalCache {
     return this.core.read('l1', this.keys.l1(storeId, month), this.codecs.l1, scope, compute);
   }
 
-  /** L1 as stored, or null: no computing, no access-log entry (for runs finding where orders were). */
-  async storedRawOrders(storeId: string, month: string): Promise<Order[] | null> {
-    return (await this.core.getEntry('l1', this.keys.l1(storeId, month), this.codecs.l1))?.value ?? null;
+  /**
+   * L1 as stored, with the watermark it reflects, or null: no computing, no access-log entry,
+   * not kept in L4 (for runs finding where changed orders were).
+   */
+  async storedRawOrders(storeId: string, month: string): Promise<{ orders: Order[]; watermark: number } | null> {
+    const found = await this.core.getEntry('l1', this.keys.l1(storeId, month), this.codecs.l1, { remember: false });
+    return found ? { orders: found.value, watermark: found.header.watermark } : null;
   }
 
   /**

@@ -137,7 +137,7 @@ export async function detectChanges(
         changedIds.add(order.orderId);
       }
     }
-    if (changedIds.size > 0) await addPreviousDays(cache, storeId, store.timezone, window, changedIds, dates, months);
+    if (changedIds.size > 0) await addPreviousDays(cache, storeId, store.timezone, window, before, changedIds, dates, months);
     droppedEntries += await cache.dropStoreEntries(storeId, months, dates);
   }
   if (changed.length > 0) await cache.markStoresChanged(changed);
@@ -147,23 +147,27 @@ export async function detectChanges(
 /**
  * Adds where changed orders were when the cache last saw them: an order whose `ordered_at`
  * moved still counts on its old day in L2 and its old month in L1, and the source no longer
- * knows that day. The window's L1 chunks hold the orders as last written (hot and cold-phase
- * stores have them). Where a store has no chunk, its old days cannot be found: they are left,
- * and corrected by the next full run or their L2 TTL — dropping every day of the window
- * instead would turn each late order of such a store into a rewrite of its whole window.
+ * knows that day. The window's L1 chunks written up to the last run (watermark ≤ `before`)
+ * hold the orders as they were then; hot and cold-phase stores have them. Where a store has no
+ * such chunk, its old days cannot be found: they are left, and corrected by the next full run
+ * or their L2 TTL — dropping every day of the window instead would turn each late order of
+ * such a store into a rewrite of its whole window.
  */
 async function addPreviousDays(
   cache: HierarchicalCache,
   storeId: string,
   timezone: string,
   window: DateRange,
+  before: number,
   changedIds: ReadonlySet<string>,
   dates: Set<string>,
   months: Set<string>,
 ): Promise<void> {
-  const windowDates = eachDate(window.from, window.to);
-  for (const month of new Set(windowDates.map((d) => d.slice(0, 7)))) {
-    for (const order of (await cache.storedRawOrders(storeId, month)) ?? []) {
+  const windowMonths = [...new Set(eachDate(window.from, window.to).map((d) => d.slice(0, 7)))];
+  const chunks = await Promise.all(windowMonths.map((month) => cache.storedRawOrders(storeId, month)));
+  for (const chunk of chunks) {
+    if (!chunk || chunk.watermark > before) continue; // absent, or written after the changes began
+    for (const order of chunk.orders) {
       if (!changedIds.has(order.orderId)) continue;
       const date = formatDayNumber(localDayHour(timezone, order.orderedAt).day);
       dates.add(date);

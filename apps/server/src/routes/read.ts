@@ -61,12 +61,15 @@ export function readRoutes(app: FastifyInstance, reader: () => CachedComputer): 
     return sendJson(request, reply, { bytes: Buffer.from(JSON.stringify(result.value)), encoding: 'identity' }, result.hit);
   });
 
-  // Dashboards ask for the same few store sets and ranges again and again: a request's query
-  // text, once validated, maps straight to its parsed form (whether the stores exist is still
-  // checked on every request: the store list changes).
-  const parsed = new LRUCache<string, DiagnosisRequest>({ max: 10_000 });
+  // Dashboards ask for the same few store sets and ranges again and again: the three
+  // parameters, once validated, map straight to their parsed form (whether the stores exist is
+  // still checked on every request: the store list changes). Keyed by the parameters, not the
+  // URL, so extra parameters cannot fill it; bounded by entries and by the keys' length.
+  const parsed = new LRUCache<string, DiagnosisRequest>({ max: 10_000, maxSize: 4 * 1024 * 1024, sizeCalculation: (_value, key) => key.length });
   const parseDiagnosis = (request: FastifyRequest, reply: FastifyReply): DiagnosisRequest | null => {
-    const known = parsed.get(request.url);
+    const { stores, from, to } = request.query as Record<string, unknown>;
+    const key = typeof stores === 'string' && typeof from === 'string' && typeof to === 'string' ? `${stores}\n${from}\n${to}` : undefined;
+    const known = key === undefined ? undefined : parsed.get(key);
     if (known) return known;
     const q = parseQuery(DiagnosisQuery, request, reply);
     if (!q) return null;
@@ -76,7 +79,7 @@ export function readRoutes(app: FastifyInstance, reader: () => CachedComputer): 
       return null;
     }
     const result = { selection, period: parseDateRange(q.from, q.to, LIMITS.maxDays) };
-    parsed.set(request.url, result);
+    if (key !== undefined) parsed.set(key, result);
     return result;
   };
 
