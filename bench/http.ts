@@ -402,10 +402,10 @@ async function main(): Promise<void> {
         const r = t.baseline && ids.includes(t.baseline) ? rpsRatio(id, t.baseline) : NaN;
         const rJson = ids.includes('bareJson') ? rpsRatio(id, 'bareJson') : NaN;
         const p99 = med(id, (w) => w.client.p99);
-        const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+        const verdict = (value: number, ok: (v: number) => boolean) => (Number.isNaN(value) ? 'baseline not measured' : ok(value) ? 'met' : '**missed**');
         return (
-          `${labelOf(id)}: requests/s ${fmt(r)}× the same bytes from a bare route (${verdict(r >= GOAL.ratio)}), ${fmt(rJson)}× the bare small JSON ` +
-          `(${verdict(rJson >= GOAL.ratio)}); p99 ${fmt(p99)} ms (${verdict(p99 <= GOAL.p99Ms)}).`
+          `${labelOf(id)}: requests/s ${fmt(r)}× the same bytes from a bare route (${verdict(r, (v) => v >= GOAL.ratio)}), ${fmt(rJson)}× the bare small JSON ` +
+          `(${verdict(rJson, (v) => v >= GOAL.ratio)}); p99 ${fmt(p99)} ms (${verdict(p99, (v) => v <= GOAL.p99Ms)}).`
         );
       });
     const commit = await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).then((r) => r.stdout.trim(), () => 'unknown');
