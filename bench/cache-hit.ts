@@ -22,7 +22,7 @@
  * Needs `npx turbo run build` first.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PerformanceObserver, constants as perfConstants, performance } from 'node:perf_hooks';
@@ -42,15 +42,11 @@ import {
 } from '@prewarm/cache';
 import { CachedComputer, SourceComputer, thresholdsVariant } from '@prewarm/compute';
 import { DEFAULT_THRESHOLDS, type DailyMetrics, type DateRange, type Diagnosis, addDays, eachDate } from '@prewarm/domain';
-import { generateSample, openSource, openWriter } from '@prewarm/source';
+import { openSource } from '@prewarm/source';
 import { Redis } from 'ioredis';
+import { option, seedSample, writeDocBlock } from './lib.js';
 
 // ---------------------------------------------------------------- options
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
 const WRITE = process.argv.includes('--write');
 const ONLY = option('only', '');
@@ -63,8 +59,6 @@ const PERIOD: DateRange = { from: addDays(SAMPLE.end, -29), to: SAMPLE.end };
 const SMALL_SET: StoreSet = ['S001', 'S002'];
 const L2_STORE = 'S001';
 const DOC = new URL('../docs/benchmarks.md', import.meta.url);
-const BEGIN = '<!-- cache-hit-bench:begin -->';
-const END = '<!-- cache-hit-bench:end -->';
 
 // ---------------------------------------------------------------- measurement
 
@@ -187,12 +181,7 @@ const started = Date.now();
 const loadBefore = os.loadavg()[0]!;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'prewarm-cache-hit-'));
 const sourceUrl = `sqlite:${path.join(dir, 'orders.db')}`;
-const dataset = generateSample(SAMPLE);
-const writer = await openWriter(sourceUrl);
-await writer.reset();
-await writer.writeStores(dataset.stores);
-await writer.writeOrders(dataset.orderBatches());
-await writer.close();
+await seedSample(sourceUrl, SAMPLE);
 const source = await openSource(sourceUrl);
 const computer = new SourceComputer(source);
 
@@ -435,13 +424,7 @@ console.log(
 );
 
 if (WRITE) {
-  const doc = readFileSync(DOC, 'utf8');
-  const block = `${BEGIN}\n${generated}\n${END}`;
-  const next = doc.includes(BEGIN)
-    ? doc.slice(0, doc.indexOf(BEGIN)) + block + doc.slice(doc.indexOf(END) + END.length)
-    : `${doc.trimEnd()}\n\n## Cache hits: library vs raw GET (\`bench/cache-hit.ts\`)\n\n${block}\n`;
-  writeFileSync(DOC, next);
-  console.log(`wrote ${DOC.pathname}`);
+  writeDocBlock(DOC, 'cache-hit-bench', generated, '## Cache hits: library vs raw GET (`bench/cache-hit.ts`)');
 }
 
 await cleanup();

@@ -22,8 +22,8 @@
  *  5. for every target: a warm-up load (discarded), then the measured load — autocannon 8,
  *     50 connections, no pipelining, `accept-encoding: gzip`.
  *
- * The load generator runs in a child process (autocannon's programmatic API, driven over IPC),
- * so it does not take the server's event loop; it still shares the machine's cores with the
+ * The load generator (`load-generator.ts`) runs in a child process (autocannon's programmatic
+ * API, driven over IPC), so it does not take the server's event loop; it still shares the machine's cores with the
  * server and Redis, which the CPU columns show. Latencies are the generator's per-response
  * times (float ms, 2xx only; autocannon's own histogram rounds to whole ms). The server side
  * of each window: CPU of this process (all threads), event-loop utilization, Redis CPU, and the
@@ -31,26 +31,21 @@
  *
  * Needs `npx turbo run build` first (the server and the CLI run from `dist/`).
  */
-import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { Session } from 'node:inspector/promises';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { option, seedSample, stopChild, writeDocBlock } from './lib.js';
+import { type LoadResult, generateLoad, startGenerator } from './load-generator.js';
 
 // ---------------------------------------------------------------- options
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
-const CHILD = process.argv.includes('--load-generator');
 const WRITE = process.argv.includes('--write');
 const SAME_PROCESS = process.argv.includes('--same-process');
 const DURATION = Number(option('duration', '10'));
@@ -64,112 +59,11 @@ const SAMPLE = { stores: 20, days: 60, orders: 100_000, seed: 1, end: '2026-11-2
 const PERIOD = { from: '2026-10-28', to: '2026-11-26' } as const; // the last 30 days of the sample
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DOC = new URL('../docs/benchmarks.md', import.meta.url);
-const BEGIN = '<!-- http-bench:begin -->';
-const END = '<!-- http-bench:end -->';
 const GOAL = { ratio: 0.5, p99Ms: 10 } as const;
 
 const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
-// ---------------------------------------------------------------- the load generator (autocannon)
-
-/** The part of autocannon 8's programmatic API used here (the package ships no types). */
-interface AutocannonOptions {
-  url: string;
-  connections: number;
-  duration: number;
-  pipelining: number;
-  headers: Record<string, string>;
-}
-interface AutocannonResult {
-  duration: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  '2xx': number;
-  latency: { p99: number };
-}
-interface AutocannonInstance extends PromiseLike<AutocannonResult> {
-  on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
-}
-type Autocannon = (options: AutocannonOptions) => AutocannonInstance;
-
-interface LoadJob {
-  url: string;
-  headers: Record<string, string>;
-  duration: number;
-  connections: number;
-}
-
-/** What one load window measured, from the client's side. */
-interface LoadResult {
-  ok: number;
-  seconds: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  max: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  bytes: number;
-  /** Whole-millisecond p99 of autocannon's own histogram, as a cross-check. */
-  autocannonP99: number;
-  /** CPU of the load generator's process during the window, ms. */
-  cpuMs: number;
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
-async function generateLoad(job: LoadJob): Promise<LoadResult> {
-  const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-  const times: number[] = [];
-  let bytes = 0;
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const instance = autocannon({ url: job.url, connections: job.connections, duration: job.duration, pipelining: 1, headers: job.headers });
-  instance.on('response', (_client, status, resBytes, ms) => {
-    if (status >= 200 && status < 300) {
-      times.push(ms);
-      bytes += resBytes;
-    }
-  });
-  const result = await instance;
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  const sorted = Float64Array.from(times).sort();
-  return {
-    ok: sorted.length,
-    seconds,
-    rps: sorted.length / seconds,
-    p50: quantile(sorted, 0.5),
-    p99: quantile(sorted, 0.99),
-    p999: quantile(sorted, 0.999),
-    max: sorted[sorted.length - 1] ?? NaN,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    bytes,
-    autocannonP99: result.latency.p99,
-    cpuMs: (used.user + used.system) / 1000,
-  };
-}
-
-if (CHILD) {
-  // Child mode: run each job the parent sends, answer with its result.
-  process.on('message', (job: LoadJob) => {
-    void generateLoad(job).then(
-      (result) => process.send!({ result }),
-      (err: unknown) => process.send!({ error: String((err as Error)?.stack ?? err) }),
-    );
-  });
-  process.on('disconnect', () => process.exit(0));
-} else {
-  await main();
-}
+await main();
 
 // ---------------------------------------------------------------- the benchmark
 
@@ -199,13 +93,12 @@ interface Window {
 }
 
 async function main(): Promise<void> {
-  const [{ default: Fastify }, { default: pino }, { Redis }, { parseConfig }, { startServer }, { generateSample, openWriter }] = await Promise.all([
+  const [{ default: Fastify }, { default: pino }, { Redis }, { parseConfig }, { startServer }] = await Promise.all([
     import('fastify'),
     import('pino'),
     import('ioredis'),
     import('@prewarm/config'),
     import('@prewarm/server'),
-    import('@prewarm/source'),
   ]);
   const run = promisify(execFile);
   const started = Date.now();
@@ -236,12 +129,7 @@ async function main(): Promise<void> {
 
     // 2. Seed.
     const sourceUrl = `sqlite:${path.join(dir, 'orders.db')}`;
-    const dataset = generateSample(SAMPLE);
-    const writer = await openWriter(sourceUrl);
-    await writer.reset();
-    await writer.writeStores(dataset.stores);
-    await writer.writeOrders(dataset.orderBatches());
-    await writer.close();
+    await seedSample(sourceUrl, SAMPLE);
 
     // 3. Warm (the CLI, as an operator would), then the L3 entries of the measured sets from another process.
     const env = { ...withoutPrewarmVariables(process.env), PREWARM_SOURCE_URL: sourceUrl, PREWARM_QUEUE_REDIS_URL: redisUrl, PREWARM_LOG_LEVEL: 'warn' };
@@ -432,13 +320,7 @@ async function main(): Promise<void> {
     console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s; p99.9 / max ms: ${ids.map((id) => `${id} ${fmt(med(id, (w) => w.client.p999))} / ${fmt(med(id, (w) => w.client.max))}`).join(', ')}; autocannon's whole-ms p99: ${ids.map((id) => `${id} ${med(id, (w) => w.client.autocannonP99)}`).join(', ')})`);
 
     if (WRITE) {
-      const doc = readFileSync(DOC, 'utf8');
-      const block = `${BEGIN}\n${generated}\n${END}`;
-      const next = doc.includes(BEGIN)
-        ? doc.slice(0, doc.indexOf(BEGIN)) + block + doc.slice(doc.indexOf(END) + END.length)
-        : `${doc.trimEnd()}\n\n## HTTP: /v1/diagnosis vs a bare fastify route (\`bench/http.ts\`)\n\n${block}\n`;
-      writeFileSync(DOC, next);
-      console.log(`wrote ${DOC.pathname}`);
+      writeDocBlock(DOC, 'http-bench', generated, '## HTTP: /v1/diagnosis vs a bare fastify route (`bench/http.ts`)');
     }
   } finally {
     await cleanup();
@@ -463,7 +345,6 @@ function median(values: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-/** A load generator in a child process (this file with `--load-generator`), one job at a time. */
 /**
  * `--pin`: the servers (this process, every thread) on CPU 0, the load generator on CPU 1. Left
  * to the scheduler, the three busy processes migrate between the two cores and the same target
@@ -474,35 +355,6 @@ async function pinCpus(generatorPid: number | undefined): Promise<void> {
   const taskset = promisify(execFile);
   await taskset('taskset', ['-a', '-p', '-c', '0', String(process.pid)]);
   if (generatorPid !== undefined) await taskset('taskset', ['-a', '-p', '-c', '1', String(generatorPid)]);
-}
-
-function startGenerator(): { pid: number | undefined; run: (job: LoadJob) => Promise<LoadResult>; close: () => Promise<void> } {
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--cpu-prof') && !a.startsWith('--inspect'));
-  const child = fork(fileURLToPath(import.meta.url), ['--load-generator'], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return {
-    pid: child.pid,
-    run: (job) =>
-      new Promise((resolve, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`load generator exited (${code})`));
-        child.once('exit', onExit);
-        child.once('message', (m: { result?: LoadResult; error?: string }) => {
-          child.off('exit', onExit);
-          if (m.result) resolve(m.result);
-          else reject(new Error(`load generator: ${m.error}`));
-        });
-        child.send(job);
-      }),
-    close: () => stopChild(child),
-  };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function freePort(): Promise<number> {
