@@ -4,20 +4,22 @@ export interface StopSignal {
   dispose(): void;
 }
 
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+
 export function stopSignal(): StopSignal {
-  let on: (signal: NodeJS.Signals) => void = () => {};
+  let resolve!: (signal: NodeJS.Signals) => void;
+  const received = new Promise<NodeJS.Signals>((r) => (resolve = r));
   const dispose = () => {
-    process.off('SIGTERM', on);
-    process.off('SIGINT', on);
+    for (const [signal, listener] of listeners) process.off(signal, listener);
   };
-  const received = new Promise<NodeJS.Signals>((resolve) => {
-    on = (signal) => {
+  const listeners = SIGNALS.map((signal) => {
+    const listener = () => {
       dispose();
       resolve(signal);
     };
+    return [signal, listener] as const;
   });
-  process.once('SIGTERM', on);
-  process.once('SIGINT', on);
+  for (const [signal, listener] of listeners) process.once(signal, listener);
   return { received, dispose };
 }
 
