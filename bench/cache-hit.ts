@@ -44,7 +44,7 @@ import { CachedComputer, SourceComputer, thresholdsVariant } from '@prewarm/comp
 import { DEFAULT_THRESHOLDS, type DailyMetrics, type DateRange, type Diagnosis, addDays, eachDate } from '@prewarm/domain';
 import { openSource } from '@prewarm/source';
 import { Redis } from 'ioredis';
-import { option, seedSample, writeDocBlock } from './lib.js';
+import { isMain, option, quantile, seedSample, writeDocBlock } from './lib.js';
 
 // ---------------------------------------------------------------- options
 
@@ -90,7 +90,6 @@ const gcObserver = new PerformanceObserver((list) => {
     if (((e as { detail?: { kind?: number } }).detail)?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcs.push(e.startTime);
   }
 });
-gcObserver.observe({ entryTypes: ['gc'] });
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -119,10 +118,6 @@ async function measure(scenarios: readonly Scenario[]): Promise<void> {
     for (const s of scenarios) await timeCalls(s, perRound, true);
   }
   await new Promise((resolve) => setTimeout(resolve, 50)); // let the GC observer deliver
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 function summarize(s: Scenario): Summary {
@@ -175,256 +170,264 @@ const neverCompute = (): never => {
   throw new Error('benchmark read missed the cache');
 };
 
-// ---------------------------------------------------------------- setup
+// ---------------------------------------------------------------- the benchmark
 
-const started = Date.now();
-const loadBefore = os.loadavg()[0]!;
-const dir = mkdtempSync(path.join(os.tmpdir(), 'prewarm-cache-hit-'));
-const sourceUrl = `sqlite:${path.join(dir, 'orders.db')}`;
-await seedSample(sourceUrl, SAMPLE);
-const source = await openSource(sourceUrl);
-const computer = new SourceComputer(source);
+async function main(): Promise<void> {
+  gcObserver.observe({ entryTypes: ['gc'] });
 
-const prefix = `bench-cache-hit-${process.pid}`;
-const keyspace = new Keyspace(prefix);
-const connect = () => new Redis(REDIS_URL, { enableAutoPipelining: false });
-const cacheRedis = connect();
-const stateRedis = connect();
-const codecs = defaultLevelCodecs();
-const redisOnly = await HierarchicalCache.create({ cache: cacheRedis, state: stateRedis, keyspace, codecs, memory: { maxBytes: 0, ttlMs: 0 } });
-const withL4 = await HierarchicalCache.create({
-  cache: cacheRedis,
-  state: stateRedis,
-  keyspace,
-  codecs,
-  memory: { maxBytes: 64 * 1024 * 1024, ttlMs: 3_600_000 },
-});
+  // ---------------------------------------------------------------- setup
 
-// Fill L3 (both sets) and L2 (every store-day of both periods) the way a dashboard miss does.
-const filler = new CachedComputer(computer, redisOnly);
-for (const set of [SMALL_SET, 'all'] as const) {
-  const first = await filler.diagnosis(set, PERIOD);
-  if (first.tier !== 'compute') throw new Error(`expected a cold cache under ${prefix}, got ${first.tier}`);
-}
+  const started = Date.now();
+  const loadBefore = os.loadavg()[0]!;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'prewarm-cache-hit-'));
+  const sourceUrl = `sqlite:${path.join(dir, 'orders.db')}`;
+  await seedSample(sourceUrl, SAMPLE);
+  const source = await openSource(sourceUrl);
+  const computer = new SourceComputer(source);
 
-const variant = thresholdsVariant(DEFAULT_THRESHOLDS);
-const dates = eachDate(PERIOD.from, PERIOD.to);
-const l3SmallKey = await redisOnly.diagnosisKey(SMALL_SET, PERIOD, variant);
-const l3AllKey = await redisOnly.diagnosisKey('all', PERIOD, variant);
-const l2Keys = dates.map((d) => keyspace.l2(L2_STORE, d));
+  const prefix = `bench-cache-hit-${process.pid}`;
+  const keyspace = new Keyspace(prefix);
+  const connect = () => new Redis(REDIS_URL, { enableAutoPipelining: false });
+  const cacheRedis = connect();
+  const stateRedis = connect();
+  const codecs = defaultLevelCodecs();
+  const redisOnly = await HierarchicalCache.create({ cache: cacheRedis, state: stateRedis, keyspace, codecs, memory: { maxBytes: 0, ttlMs: 0 } });
+  const withL4 = await HierarchicalCache.create({
+    cache: cacheRedis,
+    state: stateRedis,
+    keyspace,
+    codecs,
+    memory: { maxBytes: 64 * 1024 * 1024, ttlMs: 3_600_000 },
+  });
 
-/** Copies stored entries byte for byte to keys of their own: what the raw baseline GETs. */
-async function copyEntries(keys: readonly string[], label: string): Promise<{ copies: string[]; entries: Buffer[] }> {
-  const entries: Buffer[] = [];
-  const copies: string[] = [];
-  for (const [i, key] of keys.entries()) {
-    const entry = await cacheRedis.getBuffer(key);
-    if (!entry) throw new Error(`no stored entry at ${key}`);
-    const copy = `${prefix}:raw:${label}:${i}`;
-    await cacheRedis.set(copy, entry, 'PX', 3_600_000); // expires even if a run dies before cleanup
-    entries.push(entry);
-    copies.push(copy);
+  // Fill L3 (both sets) and L2 (every store-day of both periods) the way a dashboard miss does.
+  const filler = new CachedComputer(computer, redisOnly);
+  for (const set of [SMALL_SET, 'all'] as const) {
+    const first = await filler.diagnosis(set, PERIOD);
+    if (first.tier !== 'compute') throw new Error(`expected a cold cache under ${prefix}, got ${first.tier}`);
   }
-  return { copies, entries };
-}
 
-const small = await copyEntries([l3SmallKey], 'l3-small');
-const all = await copyEntries([l3AllKey], 'l3-all');
-const days = await copyEntries(l2Keys, 'l2');
+  const variant = thresholdsVariant(DEFAULT_THRESHOLDS);
+  const dates = eachDate(PERIOD.from, PERIOD.to);
+  const l3SmallKey = await redisOnly.diagnosisKey(SMALL_SET, PERIOD, variant);
+  const l3AllKey = await redisOnly.diagnosisKey('all', PERIOD, variant);
+  const l2Keys = dates.map((d) => keyspace.l2(L2_STORE, d));
 
-const rawGet = (key: string) => async () => {
-  const b = await cacheRedis.getBuffer(key);
-  if (!b) throw new Error(`raw copy ${key} is gone`);
-  return b;
-};
-const rawPipeline = (keys: readonly string[]) => async () => {
-  const p = cacheRedis.pipeline();
-  for (const k of keys) p.getBuffer(k);
-  const replies = (await p.exec()) ?? [];
-  if (replies.length !== keys.length || replies.some(([err, b]) => err || !b)) throw new Error('raw pipeline failed');
-  return replies;
-};
+  /** Copies stored entries byte for byte to keys of their own: what the raw baseline GETs. */
+  async function copyEntries(keys: readonly string[], label: string): Promise<{ copies: string[]; entries: Buffer[] }> {
+    const entries: Buffer[] = [];
+    const copies: string[] = [];
+    for (const [i, key] of keys.entries()) {
+      const entry = await cacheRedis.getBuffer(key);
+      if (!entry) throw new Error(`no stored entry at ${key}`);
+      const copy = `${prefix}:raw:${label}:${i}`;
+      await cacheRedis.set(copy, entry, 'PX', 3_600_000); // expires even if a run dies before cleanup
+      entries.push(entry);
+      copies.push(copy);
+    }
+    return { copies, entries };
+  }
 
-// Load L4 once (a Redis hit fills it), then every timed read of `withL4` is served from memory.
-await withL4.diagnosis(SMALL_SET, PERIOD, variant, neverCompute).then(expectTier('redis', 'L4 fill'));
-await withL4.diagnosis('all', PERIOD, variant, neverCompute).then(expectTier('redis', 'L4 fill'));
-await withL4.dailyMetrics(L2_STORE, dates, neverCompute).then(expectTier('redis', 'L4 fill'));
+  const small = await copyEntries([l3SmallKey], 'l3-small');
+  const all = await copyEntries([l3AllKey], 'l3-all');
+  const days = await copyEntries(l2Keys, 'l2');
 
-/** The same values re-encoded with another compressor (same JSON layout), for the decode-only comparison. */
-async function reencode<T>(entries: readonly Buffer[], from: EntryCodec<T>, to: EntryCodec<T>): Promise<Buffer[]> {
-  return Promise.all(
-    entries.map(async (entry) => {
-      const { header, payload } = decodeEnvelope(entry);
-      const encoded = await to.encode(from.decode(header, payload));
-      return encodeEnvelope({ ...header, layoutId: to.layoutId, codecId: to.codecId, rawLength: encoded.rawLength }, encoded.payload);
-    }),
+  const rawGet = (key: string) => async () => {
+    const b = await cacheRedis.getBuffer(key);
+    if (!b) throw new Error(`raw copy ${key} is gone`);
+    return b;
+  };
+  const rawPipeline = (keys: readonly string[]) => async () => {
+    const p = cacheRedis.pipeline();
+    for (const k of keys) p.getBuffer(k);
+    const replies = (await p.exec()) ?? [];
+    if (replies.length !== keys.length || replies.some(([err, b]) => err || !b)) throw new Error('raw pipeline failed');
+    return replies;
+  };
+
+  // Load L4 once (a Redis hit fills it), then every timed read of `withL4` is served from memory.
+  await withL4.diagnosis(SMALL_SET, PERIOD, variant, neverCompute).then(expectTier('redis', 'L4 fill'));
+  await withL4.diagnosis('all', PERIOD, variant, neverCompute).then(expectTier('redis', 'L4 fill'));
+  await withL4.dailyMetrics(L2_STORE, dates, neverCompute).then(expectTier('redis', 'L4 fill'));
+
+  /** The same values re-encoded with another compressor (same JSON layout), for the decode-only comparison. */
+  async function reencode<T>(entries: readonly Buffer[], from: EntryCodec<T>, to: EntryCodec<T>): Promise<Buffer[]> {
+    return Promise.all(
+      entries.map(async (entry) => {
+        const { header, payload } = decodeEnvelope(entry);
+        const encoded = await to.encode(from.decode(header, payload));
+        return encodeEnvelope({ ...header, layoutId: to.layoutId, codecId: to.codecId, rawLength: encoded.rawLength }, encoded.payload);
+      }),
+    );
+  }
+
+  const alternatives = [
+    { name: 'identity', compressor: codecParts.identityCompressor },
+    ...(codecParts.zstdAvailable() ? [{ name: 'zstd-3', compressor: codecParts.zstdCompressor(3) }] : []),
+  ];
+  const altL3 = alternatives.map((a) => ({ ...a, codec: entryCodec<Diagnosis>({ layout: codecParts.jsonLayoutOf<Diagnosis>(), compressor: a.compressor }) }));
+  const altL2 = alternatives.map((a) => ({ ...a, codec: entryCodec<DailyMetrics>({ layout: codecParts.jsonLayoutOf<DailyMetrics>(), compressor: a.compressor }) }));
+  const altEntries = {
+    l3: await Promise.all(altL3.map(async (a) => ({ name: a.name, codec: a.codec, entries: await reencode(all.entries, codecs.l3, a.codec) }))),
+    l2: await Promise.all(altL2.map(async (a) => ({ name: a.name, codec: a.codec, entries: await reencode(days.entries, codecs.l2, a.codec) }))),
+  };
+
+  const S = {
+    rawSmall: scenario('raw GET, same bytes', rawGet(small.copies[0]!)),
+    l3Small: scenario('L3 hit from Redis, L4 off', () => redisOnly.diagnosis(SMALL_SET, PERIOD, variant, neverCompute).then(expectTier('redis', 'L3 small'))),
+    bodySmall: scenario('L3 body hit from Redis (as stored, no decode), L4 off', () => redisOnly.diagnosisBody(SMALL_SET, PERIOD, variant, neverCompute).then(expectBodyTier('L3 small body'))),
+    l4Small: scenario('L3 hit from L4', () => withL4.diagnosis(SMALL_SET, PERIOD, variant, neverCompute).then(expectTier('l4', 'L4 L3 small'))),
+    decodeSmall: decodeScenario('decode only (no I/O)', codecs.l3, small.entries),
+    rawAll: scenario('raw GET, same bytes', rawGet(all.copies[0]!)),
+    l3All: scenario('L3 hit from Redis, L4 off', () => redisOnly.diagnosis('all', PERIOD, variant, neverCompute).then(expectTier('redis', 'L3 all'))),
+    bodyAll: scenario('L3 body hit from Redis (as stored, no decode), L4 off', () => redisOnly.diagnosisBody('all', PERIOD, variant, neverCompute).then(expectBodyTier('L3 all body'))),
+    l4All: scenario('L3 hit from L4', () => withL4.diagnosis('all', PERIOD, variant, neverCompute).then(expectTier('l4', 'L4 L3 all'))),
+    decodeAll: decodeScenario('decode only (no I/O)', codecs.l3, all.entries),
+    rawDays: scenario('raw pipeline of 30 GETs, same bytes', rawPipeline(days.copies)),
+    l2: scenario('L2 hit from Redis, L4 off (one pipeline)', () => redisOnly.dailyMetrics(L2_STORE, dates, neverCompute).then(expectTier('redis', 'L2'))),
+    l4Days: scenario('L2 hit from L4', () => withL4.dailyMetrics(L2_STORE, dates, neverCompute).then(expectTier('l4', 'L4 L2'))),
+    decodeDays: decodeScenario('decode only, 30 entries (no I/O)', codecs.l2, days.entries),
+    control: busyWait(10),
+  };
+  const altScenarios = [
+    ...altEntries.l3.map((a) => ({ level: 'l3' as const, name: a.name, entries: a.entries, s: decodeScenario(`decode ${a.name}`, a.codec, a.entries) })),
+    ...altEntries.l2.map((a) => ({ level: 'l2' as const, name: a.name, entries: a.entries, s: decodeScenario(`decode ${a.name}`, a.codec, a.entries) })),
+  ];
+
+  async function cleanup(): Promise<void> {
+    await redisOnly.close();
+    await withL4.close();
+    await source.close();
+    let cursor = '0';
+    do {
+      const [next, keys] = await cacheRedis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await cacheRedis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    cacheRedis.disconnect();
+    stateRedis.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  if (ONLY) {
+    const ids = ONLY.split(',') as (keyof typeof S)[];
+    const unknown = ids.filter((id) => !(id in S));
+    if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(', ')}; one of ${Object.keys(S).join(', ')}`);
+    await measure(ids.map((id) => S[id]));
+    for (const id of ids) {
+      const m = summarize(S[id]);
+      console.log(`${id}: p50 ${m.p50.toFixed(1)} µs, p99 ${m.p99.toFixed(1)} µs, mean ${m.mean.toFixed(1)} µs, major GCs/1k ${m.majorGcPerK.toFixed(1)}`);
+    }
+    await cleanup();
+    process.exit(0);
+  }
+
+  await measure([...Object.values(S), ...altScenarios.map((a) => a.s)]);
+  gcObserver.disconnect();
+
+  // ---------------------------------------------------------------- report
+
+  const info = await cacheRedis.info('server');
+  const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+  const storedBytes = (entries: readonly Buffer[]) => entries.reduce((n, e) => n + e.length, 0);
+  const fmtBytes = (entries: readonly Buffer[]) => {
+    const stored = storedBytes(entries);
+    const raw = entries.reduce((n, e) => n + readHeader(e).rawLength, 0);
+    const each = entries.length > 1 ? ` (${entries.length} × ~${Math.round(stored / entries.length).toLocaleString('en-US')})` : '';
+    return `${stored.toLocaleString('en-US')} B${each}; JSON ${raw.toLocaleString('en-US')} B`;
+  };
+  const us = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+  const summaries = new Map<Scenario, Summary>();
+  for (const s of [...Object.values(S), ...altScenarios.map((a) => a.s)]) summaries.set(s, summarize(s));
+  const sum = (s: Scenario) => summaries.get(s)!;
+  const ratioOf = (s: Scenario, raw: Scenario) => sum(s).p50 / sum(raw).p50;
+
+  /** One entry: its raw baseline, the library reads (compared with it), and its in-process decode. */
+  const groups: { title: string; raw: Scenario; reads: Scenario[]; decode: Scenario }[] = [
+    { title: `L3 diagnosis, 2 stores × 30 days — ${fmtBytes(small.entries)}`, raw: S.rawSmall, reads: [S.l3Small, S.bodySmall, S.l4Small], decode: S.decodeSmall },
+    { title: `L3 diagnosis, all 20 stores × 30 days — ${fmtBytes(all.entries)}`, raw: S.rawAll, reads: [S.l3All, S.bodyAll, S.l4All], decode: S.decodeAll },
+    { title: `L2 daily metrics, 1 store × 30 days — ${fmtBytes(days.entries)}`, raw: S.rawDays, reads: [S.l2, S.l4Days], decode: S.decodeDays },
+  ];
+
+  const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const signed = (v: number) => `${v >= 0 ? '+' : '−'}${us(Math.abs(v))}`;
+  const hitRows: string[] = [
+    '| entry (stored bytes) | read | p50 µs | p99 µs | mean µs | ratio (p50 / raw p50) | added p50 µs | major GCs / 1k req |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const g of groups) {
+    const base = sum(g.raw);
+    const line = (title: string, read: string, m: Summary, ratio: string, added: string) =>
+      row([title, read, us(m.p50), us(m.p99), us(m.mean), ratio, added, m.majorGcPerK.toFixed(1)]);
+    hitRows.push(line(g.title, `**${g.raw.label}**`, base, '1 (baseline)', ''));
+    for (const s of g.reads) hitRows.push(line('', s.label, sum(s), `${ratioOf(s, g.raw).toFixed(2)}×`, signed(sum(s).p50 - base.p50)));
+    hitRows.push(line('', g.decode.label, sum(g.decode), `${ratioOf(g.decode, g.raw).toFixed(2)}×`, ''));
+  }
+  const c = sum(S.control);
+  hitRows.push(row(['harness control', S.control.label, us(c.p50), us(c.p99), us(c.mean), '', '', c.majorGcPerK.toFixed(1)]));
+
+  const alt: string[] = [
+    '| value | compressor | stored bytes | decode p50 µs | decode p99 µs | major GCs / 1k req |',
+    '|---|---|---:|---:|---:|---:|',
+    row(['L3 all stores', 'gzip-6 (default)', storedBytes(all.entries).toLocaleString('en-US'), us(sum(S.decodeAll).p50), us(sum(S.decodeAll).p99), sum(S.decodeAll).majorGcPerK.toFixed(1)]),
+    ...altScenarios
+      .filter((a) => a.level === 'l3')
+      .map((a) => row(['', a.name, storedBytes(a.entries).toLocaleString('en-US'), us(sum(a.s).p50), us(sum(a.s).p99), sum(a.s).majorGcPerK.toFixed(1)])),
+    row(['L2, 30 entries', 'identity (default)', storedBytes(days.entries).toLocaleString('en-US'), us(sum(S.decodeDays).p50), us(sum(S.decodeDays).p99), sum(S.decodeDays).majorGcPerK.toFixed(1)]),
+    ...altScenarios
+      .filter((a) => a.level === 'l2')
+      .map((a) => row(['', a.name, storedBytes(a.entries).toLocaleString('en-US'), us(sum(a.s).p50), us(sum(a.s).p99), sum(a.s).majorGcPerK.toFixed(1)])),
+  ];
+
+  const redisRatios = [ratioOf(S.l3Small, S.rawSmall), ratioOf(S.l3All, S.rawAll), ratioOf(S.l2, S.rawDays)];
+  const l4P99 = [S.l4Small, S.l4All, S.l4Days].map((s) => sum(s).p99);
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const goals = [
+    `Goal "Redis-tier hit ≤ 2× the raw GET of the same bytes": ${verdict(redisRatios.every((r) => r <= 2))} ` +
+      `(${redisRatios.map((r) => `${r.toFixed(2)}×`).join(' / ')} for L3 2 stores / L3 all / L2).`,
+    `Goal "L4 hit p99 ≤ 50 µs": ${verdict(l4P99.every((p) => p <= 50))} (${l4P99.map((p) => `${us(p)} µs`).join(' / ')}; ` +
+      `the 10 µs control's p99 was ${us(c.p99)} µs).`,
+  ];
+
+  const logs = [redisOnly, withL4].map((cache) => cache.core.accessLog);
+  const commit = (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  const machine =
+    `${new Date().toISOString().slice(0, 10)}, commit ${commit}; ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
+    `Node ${process.versions.node}, Redis ${redisVersion} on the same host (own instance, no persistence), ioredis 5, ` +
+    `default level codecs (L3 JSON + gzip-6, L2 plain JSON). Load average ${loadBefore.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)} (the machine is shared). ` +
+    `${ITERATIONS.toLocaleString('en-US')} sequential requests per row after ${WARMUP} warm-up, interleaved in ${ROUNDS} rounds; ` +
+    `access log: ${logs.reduce((n, l) => n + l.written, 0).toLocaleString('en-US')} events written, ${logs.reduce((n, l) => n + l.dropped, 0)} dropped. ` +
+    `Sample: ${SAMPLE.stores} stores, ${SAMPLE.days} days, ${SAMPLE.orders.toLocaleString('en-US')} orders; period ${PERIOD.from}..${PERIOD.to}.`;
+
+  const generated = [
+    machine,
+    '',
+    ...hitRows,
+    '',
+    ...goals.map((g) => `- ${g}`),
+    '',
+    'Decode only (no I/O), the same values under other compressors (same JSON layout):',
+    '',
+    ...alt,
+  ].join('\n');
+
+  console.log(`\n${generated}\n`);
+  console.log(
+    `(${((Date.now() - started) / 1000).toFixed(1)} s; p99.9 / max µs: ` +
+      `${Object.entries(S).map(([id, s]) => `${id} ${us(sum(s).p999)} / ${us(sum(s).max)}`).join(', ')})`,
   );
-}
 
-const alternatives = [
-  { name: 'identity', compressor: codecParts.identityCompressor },
-  ...(codecParts.zstdAvailable() ? [{ name: 'zstd-3', compressor: codecParts.zstdCompressor(3) }] : []),
-];
-const altL3 = alternatives.map((a) => ({ ...a, codec: entryCodec<Diagnosis>({ layout: codecParts.jsonLayoutOf<Diagnosis>(), compressor: a.compressor }) }));
-const altL2 = alternatives.map((a) => ({ ...a, codec: entryCodec<DailyMetrics>({ layout: codecParts.jsonLayoutOf<DailyMetrics>(), compressor: a.compressor }) }));
-const altEntries = {
-  l3: await Promise.all(altL3.map(async (a) => ({ name: a.name, codec: a.codec, entries: await reencode(all.entries, codecs.l3, a.codec) }))),
-  l2: await Promise.all(altL2.map(async (a) => ({ name: a.name, codec: a.codec, entries: await reencode(days.entries, codecs.l2, a.codec) }))),
-};
-
-const S = {
-  rawSmall: scenario('raw GET, same bytes', rawGet(small.copies[0]!)),
-  l3Small: scenario('L3 hit from Redis, L4 off', () => redisOnly.diagnosis(SMALL_SET, PERIOD, variant, neverCompute).then(expectTier('redis', 'L3 small'))),
-  bodySmall: scenario('L3 body hit from Redis (as stored, no decode), L4 off', () => redisOnly.diagnosisBody(SMALL_SET, PERIOD, variant, neverCompute).then(expectBodyTier('L3 small body'))),
-  l4Small: scenario('L3 hit from L4', () => withL4.diagnosis(SMALL_SET, PERIOD, variant, neverCompute).then(expectTier('l4', 'L4 L3 small'))),
-  decodeSmall: decodeScenario('decode only (no I/O)', codecs.l3, small.entries),
-  rawAll: scenario('raw GET, same bytes', rawGet(all.copies[0]!)),
-  l3All: scenario('L3 hit from Redis, L4 off', () => redisOnly.diagnosis('all', PERIOD, variant, neverCompute).then(expectTier('redis', 'L3 all'))),
-  bodyAll: scenario('L3 body hit from Redis (as stored, no decode), L4 off', () => redisOnly.diagnosisBody('all', PERIOD, variant, neverCompute).then(expectBodyTier('L3 all body'))),
-  l4All: scenario('L3 hit from L4', () => withL4.diagnosis('all', PERIOD, variant, neverCompute).then(expectTier('l4', 'L4 L3 all'))),
-  decodeAll: decodeScenario('decode only (no I/O)', codecs.l3, all.entries),
-  rawDays: scenario('raw pipeline of 30 GETs, same bytes', rawPipeline(days.copies)),
-  l2: scenario('L2 hit from Redis, L4 off (one pipeline)', () => redisOnly.dailyMetrics(L2_STORE, dates, neverCompute).then(expectTier('redis', 'L2'))),
-  l4Days: scenario('L2 hit from L4', () => withL4.dailyMetrics(L2_STORE, dates, neverCompute).then(expectTier('l4', 'L4 L2'))),
-  decodeDays: decodeScenario('decode only, 30 entries (no I/O)', codecs.l2, days.entries),
-  control: busyWait(10),
-};
-const altScenarios = [
-  ...altEntries.l3.map((a) => ({ level: 'l3' as const, name: a.name, entries: a.entries, s: decodeScenario(`decode ${a.name}`, a.codec, a.entries) })),
-  ...altEntries.l2.map((a) => ({ level: 'l2' as const, name: a.name, entries: a.entries, s: decodeScenario(`decode ${a.name}`, a.codec, a.entries) })),
-];
-
-async function cleanup(): Promise<void> {
-  await redisOnly.close();
-  await withL4.close();
-  await source.close();
-  let cursor = '0';
-  do {
-    const [next, keys] = await cacheRedis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await cacheRedis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  cacheRedis.disconnect();
-  stateRedis.disconnect();
-  rmSync(dir, { recursive: true, force: true });
-}
-
-if (ONLY) {
-  const ids = ONLY.split(',') as (keyof typeof S)[];
-  const unknown = ids.filter((id) => !(id in S));
-  if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(', ')}; one of ${Object.keys(S).join(', ')}`);
-  await measure(ids.map((id) => S[id]));
-  for (const id of ids) {
-    const m = summarize(S[id]);
-    console.log(`${id}: p50 ${m.p50.toFixed(1)} µs, p99 ${m.p99.toFixed(1)} µs, mean ${m.mean.toFixed(1)} µs, major GCs/1k ${m.majorGcPerK.toFixed(1)}`);
+  if (WRITE) {
+    writeDocBlock(DOC, 'cache-hit-bench', generated, '## Cache hits: library vs raw GET (`bench/cache-hit.ts`)');
   }
+
   await cleanup();
-  process.exit(0);
 }
 
-await measure([...Object.values(S), ...altScenarios.map((a) => a.s)]);
-gcObserver.disconnect();
-
-// ---------------------------------------------------------------- report
-
-const info = await cacheRedis.info('server');
-const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
-const storedBytes = (entries: readonly Buffer[]) => entries.reduce((n, e) => n + e.length, 0);
-const fmtBytes = (entries: readonly Buffer[]) => {
-  const stored = storedBytes(entries);
-  const raw = entries.reduce((n, e) => n + readHeader(e).rawLength, 0);
-  const each = entries.length > 1 ? ` (${entries.length} × ~${Math.round(stored / entries.length).toLocaleString('en-US')})` : '';
-  return `${stored.toLocaleString('en-US')} B${each}; JSON ${raw.toLocaleString('en-US')} B`;
-};
-const us = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
-const summaries = new Map<Scenario, Summary>();
-for (const s of [...Object.values(S), ...altScenarios.map((a) => a.s)]) summaries.set(s, summarize(s));
-const sum = (s: Scenario) => summaries.get(s)!;
-const ratioOf = (s: Scenario, raw: Scenario) => sum(s).p50 / sum(raw).p50;
-
-/** One entry: its raw baseline, the library reads (compared with it), and its in-process decode. */
-const groups: { title: string; raw: Scenario; reads: Scenario[]; decode: Scenario }[] = [
-  { title: `L3 diagnosis, 2 stores × 30 days — ${fmtBytes(small.entries)}`, raw: S.rawSmall, reads: [S.l3Small, S.bodySmall, S.l4Small], decode: S.decodeSmall },
-  { title: `L3 diagnosis, all 20 stores × 30 days — ${fmtBytes(all.entries)}`, raw: S.rawAll, reads: [S.l3All, S.bodyAll, S.l4All], decode: S.decodeAll },
-  { title: `L2 daily metrics, 1 store × 30 days — ${fmtBytes(days.entries)}`, raw: S.rawDays, reads: [S.l2, S.l4Days], decode: S.decodeDays },
-];
-
-const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-const signed = (v: number) => `${v >= 0 ? '+' : '−'}${us(Math.abs(v))}`;
-const main: string[] = [
-  '| entry (stored bytes) | read | p50 µs | p99 µs | mean µs | ratio (p50 / raw p50) | added p50 µs | major GCs / 1k req |',
-  '|---|---|---:|---:|---:|---:|---:|---:|',
-];
-for (const g of groups) {
-  const base = sum(g.raw);
-  const line = (title: string, read: string, m: Summary, ratio: string, added: string) =>
-    row([title, read, us(m.p50), us(m.p99), us(m.mean), ratio, added, m.majorGcPerK.toFixed(1)]);
-  main.push(line(g.title, `**${g.raw.label}**`, base, '1 (baseline)', ''));
-  for (const s of g.reads) main.push(line('', s.label, sum(s), `${ratioOf(s, g.raw).toFixed(2)}×`, signed(sum(s).p50 - base.p50)));
-  main.push(line('', g.decode.label, sum(g.decode), `${ratioOf(g.decode, g.raw).toFixed(2)}×`, ''));
-}
-const c = sum(S.control);
-main.push(row(['harness control', S.control.label, us(c.p50), us(c.p99), us(c.mean), '', '', c.majorGcPerK.toFixed(1)]));
-
-const alt: string[] = [
-  '| value | compressor | stored bytes | decode p50 µs | decode p99 µs | major GCs / 1k req |',
-  '|---|---|---:|---:|---:|---:|',
-  row(['L3 all stores', 'gzip-6 (default)', storedBytes(all.entries).toLocaleString('en-US'), us(sum(S.decodeAll).p50), us(sum(S.decodeAll).p99), sum(S.decodeAll).majorGcPerK.toFixed(1)]),
-  ...altScenarios
-    .filter((a) => a.level === 'l3')
-    .map((a) => row(['', a.name, storedBytes(a.entries).toLocaleString('en-US'), us(sum(a.s).p50), us(sum(a.s).p99), sum(a.s).majorGcPerK.toFixed(1)])),
-  row(['L2, 30 entries', 'identity (default)', storedBytes(days.entries).toLocaleString('en-US'), us(sum(S.decodeDays).p50), us(sum(S.decodeDays).p99), sum(S.decodeDays).majorGcPerK.toFixed(1)]),
-  ...altScenarios
-    .filter((a) => a.level === 'l2')
-    .map((a) => row(['', a.name, storedBytes(a.entries).toLocaleString('en-US'), us(sum(a.s).p50), us(sum(a.s).p99), sum(a.s).majorGcPerK.toFixed(1)])),
-];
-
-const redisRatios = [ratioOf(S.l3Small, S.rawSmall), ratioOf(S.l3All, S.rawAll), ratioOf(S.l2, S.rawDays)];
-const l4P99 = [S.l4Small, S.l4All, S.l4Days].map((s) => sum(s).p99);
-const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
-const goals = [
-  `Goal "Redis-tier hit ≤ 2× the raw GET of the same bytes": ${verdict(redisRatios.every((r) => r <= 2))} ` +
-    `(${redisRatios.map((r) => `${r.toFixed(2)}×`).join(' / ')} for L3 2 stores / L3 all / L2).`,
-  `Goal "L4 hit p99 ≤ 50 µs": ${verdict(l4P99.every((p) => p <= 50))} (${l4P99.map((p) => `${us(p)} µs`).join(' / ')}; ` +
-    `the 10 µs control's p99 was ${us(c.p99)} µs).`,
-];
-
-const logs = [redisOnly, withL4].map((cache) => cache.core.accessLog);
-const commit = (() => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-})();
-const machine =
-  `${new Date().toISOString().slice(0, 10)}, commit ${commit}; ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
-  `Node ${process.versions.node}, Redis ${redisVersion} on the same host (own instance, no persistence), ioredis 5, ` +
-  `default level codecs (L3 JSON + gzip-6, L2 plain JSON). Load average ${loadBefore.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)} (the machine is shared). ` +
-  `${ITERATIONS.toLocaleString('en-US')} sequential requests per row after ${WARMUP} warm-up, interleaved in ${ROUNDS} rounds; ` +
-  `access log: ${logs.reduce((n, l) => n + l.written, 0).toLocaleString('en-US')} events written, ${logs.reduce((n, l) => n + l.dropped, 0)} dropped. ` +
-  `Sample: ${SAMPLE.stores} stores, ${SAMPLE.days} days, ${SAMPLE.orders.toLocaleString('en-US')} orders; period ${PERIOD.from}..${PERIOD.to}.`;
-
-const generated = [
-  machine,
-  '',
-  ...main,
-  '',
-  ...goals.map((g) => `- ${g}`),
-  '',
-  'Decode only (no I/O), the same values under other compressors (same JSON layout):',
-  '',
-  ...alt,
-].join('\n');
-
-console.log(`\n${generated}\n`);
-console.log(
-  `(${((Date.now() - started) / 1000).toFixed(1)} s; p99.9 / max µs: ` +
-    `${Object.entries(S).map(([id, s]) => `${id} ${us(sum(s).p999)} / ${us(sum(s).max)}`).join(', ')})`,
-);
-
-if (WRITE) {
-  writeDocBlock(DOC, 'cache-hit-bench', generated, '## Cache hits: library vs raw GET (`bench/cache-hit.ts`)');
-}
-
-await cleanup();
+if (isMain(import.meta.url)) await main();

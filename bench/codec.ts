@@ -23,6 +23,7 @@ import {
 } from '@prewarm/domain';
 import { generateSample, type SampleDataset } from '@prewarm/source';
 import { Packr, isNativeAccelerationEnabled } from 'msgpackr';
+import { isMain, median, quantile } from './lib.js';
 
 const {
   brotliCompressor,
@@ -173,8 +174,6 @@ interface Timing {
   /** Median wall-clock milliseconds of one operation. */
   wallMs: number;
 }
-
-const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
 
 interface TimingOptions {
   /** Each sample repeats the operation for at least this long, so it carries its share of GC. */
@@ -402,7 +401,7 @@ async function main(): Promise<void> {
   if (run('chunks')) out.push(
     '### L1 chunks (one store × one month)',
     '',
-    `Single chunks closest to 300, 3,000 and 30,000 rows, from the 100 k set above and from a 450,000-order month of 100 stores (chunk sizes ${Math.min(...monthChunks.map((c) => c.length))}–${Math.max(...monthChunks.map((c) => c.length))} rows); and all ${smallChunks.length} chunks of the 100 k set (median ${smallChunks.map((c) => c.length).sort((a, b) => a - b)[smallChunks.length >> 1]} rows) as one workload.`,
+    `Single chunks closest to 300, 3,000 and 30,000 rows, from the 100 k set above and from a 450,000-order month of 100 stores (chunk sizes ${Math.min(...monthChunks.map((c) => c.length))}–${Math.max(...monthChunks.map((c) => c.length))} rows); and all ${smallChunks.length} chunks of the 100 k set (median ${quantile(smallChunks.map((c) => c.length).sort((a, b) => a - b), 0.5)} rows) as one workload.`,
     'Each cell: stored % of row JSON · encode / decode MB/s (CPU time).',
     '',
     chunkTable(sizes),
@@ -496,4 +495,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (isMain(import.meta.url)) await main();

@@ -35,13 +35,12 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { Session } from 'node:inspector/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { option, seedSample, stopChild, writeDocBlock } from './lib.js';
+import { freePort, isMain, median, option, seedSample, stopChild, writeDocBlock } from './lib.js';
 import { type LoadResult, generateLoad, startGenerator } from './load-generator.js';
 
 // ---------------------------------------------------------------- options
@@ -63,7 +62,7 @@ const GOAL = { ratio: 0.5, p99Ms: 10 } as const;
 
 const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
-await main();
+if (isMain(import.meta.url)) await main();
 
 // ---------------------------------------------------------------- the benchmark
 
@@ -339,12 +338,6 @@ function describeWindow(w: Window): string {
   );
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
 /**
  * `--pin`: the servers (this process, every thread) on CPU 0, the load generator on CPU 1. Left
  * to the scheduler, the three busy processes migrate between the two cores and the same target
@@ -355,17 +348,6 @@ async function pinCpus(generatorPid: number | undefined): Promise<void> {
   const taskset = promisify(execFile);
   await taskset('taskset', ['-a', '-p', '-c', '0', String(process.pid)]);
   if (generatorPid !== undefined) await taskset('taskset', ['-a', '-p', '-c', '1', String(generatorPid)]);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor(check: () => Promise<boolean>, ms: number, message: string): Promise<void> {

@@ -1,6 +1,11 @@
-/** What the benchmark scripts share: options, writing their block of a doc, seeding, child processes. */
+/**
+ * What the benchmark scripts share: options, writing their block of a doc, seeding, child
+ * processes, statistics of samples (median, quantile), a free port, and the is-this-the-script check.
+ */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { pathToFileURL } from 'node:url';
 
 /** `--name value` from the command line, or `fallback`. */
 export function option(name: string, fallback: string): string {
@@ -43,4 +48,49 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * The median: the middle sample, or the mean of the two middle samples when their number is
+ * even; NaN when there is none. Does not reorder `values`.
+ */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/**
+ * Nearest-rank quantile of samples sorted ascending: the smallest sample with at least a `q`
+ * share of the samples at or below it (always one of the samples); NaN when there is none.
+ */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** A TCP port free on 127.0.0.1 right now (the OS picks it; another process may take it before you do). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * True when the module of `moduleUrl` (its `import.meta.url`) is the script node was started
+ * with, false when it was imported: a bench file runs its `main()` only then.
+ */
+export function isMain(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return moduleUrl === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return moduleUrl === pathToFileURL(script).href;
+  }
 }

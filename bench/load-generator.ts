@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { stopChild } from './lib.js';
+import { isMain, quantile, stopChild } from './lib.js';
 
 /** The part of autocannon 8's programmatic API used here (the package ships no types). */
 interface AutocannonOptions {
@@ -56,11 +56,6 @@ export interface LoadResult {
   cpuMs: number;
 }
 
-function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
 export async function generateLoad(job: LoadJob): Promise<LoadResult> {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
   const times: number[] = [];
@@ -95,9 +90,8 @@ export async function generateLoad(job: LoadJob): Promise<LoadResult> {
   };
 }
 
-
-if (process.argv.includes('--child')) {
-  // Child mode: run each job the parent sends, answer with its result.
+/** Child mode (this file started by `startGenerator` with `--child`): runs each job the parent sends, answers with its result. */
+function serveJobs(): void {
   process.on('message', (job: LoadJob) => {
     void generateLoad(job).then(
       (result) => process.send!({ result }),
@@ -107,6 +101,7 @@ if (process.argv.includes('--child')) {
   process.on('disconnect', () => process.exit(0));
 }
 
+if (isMain(import.meta.url) && process.argv.includes('--child')) serveJobs();
 
 /** A load generator in a child process, one job at a time. */
 export function startGenerator(): { pid: number | undefined; run: (job: LoadJob) => Promise<LoadResult>; close: () => Promise<void> } {
