@@ -1,5 +1,6 @@
 import { HalfLifeMismatchError, InvalidAnalyzerOptionError } from '@prewarm/analyzer';
-import { AccessLog, silentLogger } from '@prewarm/cache';
+import { AccessLog } from '@prewarm/cache';
+import { silentLogger } from '@prewarm/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyzerHarness, HOUR, T0, append, times } from './harness.js';
 

@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrewarmQueues } from '@prewarm/queue';
-import { RunRecords } from '@prewarm/worker';
+import { Keyspace } from '@prewarm/redis';
+import { RunRecords } from '@prewarm/runs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +51,7 @@ afterAll(async () => {
 describe('crash safety', () => {
   it('a run survives a worker killed with SIGKILL in the middle of a job, with correct entries', async () => {
     const queues = new PrewarmQueues(client, env.PREWARM_QUEUE_PREFIX);
-    const runs = new RunRecords(client, env.PREWARM_CACHE_PREFIX!);
+    const runs = new RunRecords(client, new Keyspace(env.PREWARM_CACHE_PREFIX!));
     const victim = startWorkerProcess();
     await queues.add('run', { runId: 'crash-1', end: END }, { jobId: 'crash-1' });
     // Kill it while warm-up jobs are running.
@@ -99,7 +100,7 @@ describe('worker process', () => {
       const found: string[] = [];
       let cursor = '0';
       do {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:{state}:worker:*`, 'COUNT', 1000);
+        const [next, keys] = await client.scan(cursor, 'MATCH', new Keyspace(prefix).heartbeatPattern, 'COUNT', 1000);
         found.push(...keys);
         cursor = next;
       } while (cursor !== '0');

@@ -8,9 +8,9 @@ import {
   type ScheduledSlot,
   type Scheduler,
   ScheduleConfigError,
-  slotKey,
   startScheduler,
 } from '@prewarm/scheduler';
+import { Keyspace } from '@prewarm/redis';
 import { Redis } from 'ioredis';
 import { getTasks } from 'node-cron';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -97,8 +97,8 @@ describe('two replicas on the same prefix', () => {
     for (const slot of contested()) {
       expect(counts.get(slot), slot).toBe(1);
       const winner = calls.find((c) => c.slot === slot)!.replica;
-      expect(await state.get(slotKey(prefix, slot))).toBe(winner);
-      const ttl = await state.ttl(slotKey(prefix, slot));
+      expect(await state.get(new Keyspace(prefix).slot(slot))).toBe(winner);
+      const ttl = await state.ttl(new Keyspace(prefix).slot(slot));
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(86_400);
     }

@@ -1,4 +1,5 @@
-import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs, openRedis } from '@prewarm/cache';
+import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs } from '@prewarm/cache';
+import { openRedis } from '@prewarm/redis';
 import type { Config } from '@prewarm/config';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';

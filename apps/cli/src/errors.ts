@@ -1,7 +1,7 @@
 import { ConfigError } from '@prewarm/config';
 import { InvalidRequestError, NotFoundError } from '@prewarm/compute';
 import { CsvFormatError, ImportRejectedError, SourceError } from '@prewarm/source';
-import { CacheUnavailableError } from '@prewarm/cache';
+import { RedisUnavailableError } from '@prewarm/redis';
 
 /** Exit codes of `prewarm` (documented in the README). */
 export const EXIT = {
@@ -31,7 +31,7 @@ export function describeError(err: unknown): { line: string; exitCode: number; u
   if (err instanceof ConfigError || err instanceof InvalidRequestError) return { line: err.message, exitCode: EXIT.usage, unexpected: false };
   if (err instanceof CsvFormatError || err instanceof ImportRejectedError) return { line: err.message, exitCode: EXIT.usage, unexpected: false };
   if (err instanceof NotFoundError) return { line: err.message, exitCode: EXIT.notFound, unexpected: false };
-  if (err instanceof CacheUnavailableError) return { line: err.message, exitCode: EXIT.failure, unexpected: false };
+  if (err instanceof RedisUnavailableError) return { line: err.message, exitCode: EXIT.failure, unexpected: false };
   if (err instanceof SourceError) return { line: err.message, exitCode: EXIT.failure, unexpected: false };
   const message = err instanceof Error ? err.message : String(err);
   return { line: `unexpected error: ${message.split('\n')[0]}`, exitCode: EXIT.failure, unexpected: true };

@@ -1,6 +1,6 @@
 import type { AccessEvent, HierarchicalCache } from '@prewarm/cache';
 import type { PrewarmQueues } from '@prewarm/queue';
-import type { RunRecords } from '@prewarm/worker';
+import type { RunRecords } from '@prewarm/runs';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 

@@ -5,15 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs, openRedis } from '@prewarm/cache';
+import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs } from '@prewarm/cache';
+import { Keyspace, openRedis } from '@prewarm/redis';
 import { CachedComputer, SourceComputer } from '@prewarm/compute';
 import type { Config } from '@prewarm/config';
-import type { DiagnosisThresholds } from '@prewarm/domain';
+import { type DiagnosisThresholds, localToday } from '@prewarm/domain';
 import { PrewarmQueues } from '@prewarm/queue';
 import { openSource } from '@prewarm/source';
-import { RunRecords, heartbeatKey } from '@prewarm/worker';
+import { Heartbeats, RunRecords } from '@prewarm/runs';
+import { closeAll } from '@prewarm/telemetry';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { requireToken } from './auth.js';
 import { errorHandler } from './errors.js';
@@ -32,23 +33,6 @@ const PAGE_SCRIPT = fileURLToPath(new URL('../public/overview.js', import.meta.u
 // chart.js exports no subpath for its UMD build: find the package, then the file beside it.
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
-/** Today's date in the machine's zone (the default end of a run started over HTTP). */
-function today(): string {
-  const now = new Date();
-  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
-}
-
-async function countWorkers(state: Redis, prefix: string): Promise<number> {
-  let n = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await state.scan(cursor, 'MATCH', heartbeatKey(prefix, '*'), 'COUNT', 1000);
-    n += keys.length;
-    cursor = next;
-  } while (cursor !== '0');
-  return n;
-}
-
 /**
  * `prewarm serve`'s composition root: connections, the cache (with metrics on every read), the
  * read API, the ops API, bull-board, the overview page and Prometheus metrics.
@@ -66,8 +50,10 @@ export async function startServer(config: Config, logger: Logger, options: { por
   const metrics = new PrewarmMetrics(() => deps);
   const cache = await HierarchicalCache.create({ cache: cacheRedis, state, ...cacheOptionsFrom(config.cache), codecs: defaultLevelCodecs(), logger: log, onRead: metrics.observeRead });
   const queues = new PrewarmQueues(state, config.queue.prefix);
-  const runs = new RunRecords(state, config.cache.prefix);
-  const workersAlive = () => countWorkers(state, config.cache.prefix);
+  const keys = new Keyspace(config.cache.prefix);
+  const runs = new RunRecords(state, keys);
+  const heartbeats = new Heartbeats(state, keys);
+  const workersAlive = () => heartbeats.alive();
   deps = { cache, queues, runs, state, workerAlive: workersAlive };
 
   // The store list is re-read every minute, so new stores appear without a restart.
@@ -94,7 +80,7 @@ export async function startServer(config: Config, logger: Logger, options: { por
   if (config.http.token) requireToken(app, config.http.token);
 
   readRoutes(app, () => reader);
-  opsRoutes(app, { cache, state, cacheRedis, source, computer: () => computer, queues, runs, hotRatio: config.runs.hotRatio, workersAlive, today });
+  opsRoutes(app, { cache, state, cacheRedis, source, computer: () => computer, queues, runs, hotRatio: config.runs.hotRatio, workersAlive, today: localToday, keys });
   app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
 
   const page = readFileSync(PAGE);
@@ -119,15 +105,13 @@ export async function startServer(config: Config, logger: Logger, options: { por
     app,
     url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
     close: () =>
-      (closing ??= (async () => {
-        clearInterval(refresh);
-        closingNow = true;
-        await app.close(); // stops accepting, lets in-flight requests finish
-        await queues.close();
-        await cache.close();
-        await source.close();
-        for (const r of new Set([state, cacheRedis])) r.disconnect();
-        log.info('server stopped');
-      })()),
+      (closing ??= closeAll('server', [
+        ['store list refresh', () => clearInterval(refresh)],
+        ['HTTP', () => ((closingNow = true), app.close())], // stops accepting, lets in-flight requests finish
+        ['queues', () => queues.close()],
+        ['cache', () => cache.close()],
+        ['source', () => source.close()],
+        ['Redis connections', () => new Set([state, cacheRedis]).forEach((r) => r.disconnect())],
+      ]).finally(() => log.info('server stopped'))),
   };
 }

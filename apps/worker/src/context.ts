@@ -1,12 +1,12 @@
 import type { HierarchicalCache } from '@prewarm/cache';
 import type { Config } from '@prewarm/config';
 import type { PrewarmQueues } from '@prewarm/queue';
+import type { RedisConnection } from '@prewarm/redis';
+import type { RunRecords, WarmCosts } from '@prewarm/runs';
 import type { OrderSource } from '@prewarm/source';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RunRecords } from './run-records.js';
 
-/** What every processor gets from the worker's composition root. */
+/** What every job handler gets from the worker's composition root. */
 export interface WorkerContext {
   config: Config;
   logger: Logger;
@@ -14,7 +14,9 @@ export interface WorkerContext {
   cache: HierarchicalCache;
   queues: PrewarmQueues;
   runs: RunRecords;
-  state: Redis;
+  warmCosts: WarmCosts;
+  /** The queue/state Redis (noeviction). */
+  state: RedisConnection;
   /** Identifies this worker process (heartbeats, analyzer consumer name). */
   workerId: string;
   /** Worst event-loop delay seen since the worker started, ms. */

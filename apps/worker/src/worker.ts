@@ -1,39 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs, openRedis } from '@prewarm/cache';
+import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs } from '@prewarm/cache';
 import type { Config } from '@prewarm/config';
 import { PrewarmQueues, QUEUES, backoffStrategy, processorFor } from '@prewarm/queue';
+import { Keyspace, checkEvictionPolicy, openRedis } from '@prewarm/redis';
+import { HEARTBEAT_MS, Heartbeats, RunRecords, WarmCosts } from '@prewarm/runs';
 import { type OrderSource, openSource } from '@prewarm/source';
+import { closeAll } from '@prewarm/telemetry';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { WorkerContext } from './context.js';
-import { handlers } from './processors.js';
-import { RunRecords } from './run-records.js';
+import { handlers } from './jobs/index.js';
 
 export interface RunningWorker {
   workerId: string;
   context: WorkerContext;
-  /** Stops taking jobs, lets running ones finish (BullMQ close), then closes every connection. Idempotent. */
+  /**
+   * Stops taking jobs, lets running ones finish (BullMQ close), then closes every connection.
+   * Every step runs even when one fails; the failures are thrown together. Idempotent.
+   */
   close(): Promise<void>;
-}
-
-const HEARTBEAT_MS = 5000;
-
-/** Heartbeat key of one worker process; a worker is alive while its key exists. */
-export function heartbeatKey(prefix: string, workerId: string): string {
-  return `${prefix}:{state}:worker:${workerId}`;
-}
-
-/** Whether any worker process has sent a heartbeat recently (SCAN, never KEYS). */
-export async function workerAlive(state: Redis, prefix: string): Promise<boolean> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await state.scan(cursor, 'MATCH', heartbeatKey(prefix, '*'), 'COUNT', 1000);
-    if (keys.length > 0) return true;
-    cursor = next;
-  } while (cursor !== '0');
-  return false;
 }
 
 /**
@@ -48,17 +34,21 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
   const producer = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state' });
   const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', persistent: true });
   const cacheRedis = config.redis.shared ? state : await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache', persistent: true });
-  const c = config.cache;
-  const cache = await HierarchicalCache.create({ cache: cacheRedis, state, ...cacheOptionsFrom(c), codecs: defaultLevelCodecs(), logger: log });
+  const connections = [...new Set([bull, producer, state, cacheRedis])];
+  const eviction = await checkEvictionPolicy(state, 'queue/state');
+  if (eviction) log.warn(eviction);
+  const cache = await HierarchicalCache.create({ cache: cacheRedis, state, ...cacheOptionsFrom(config.cache), codecs: defaultLevelCodecs(), logger: log });
   let source: OrderSource;
   try {
     source = await openSource(config.source.url);
   } catch (err) {
     await cache.close();
-    for (const r of new Set([bull, producer, state, cacheRedis])) r.disconnect();
+    for (const r of connections) r.disconnect();
     throw err;
   }
+  const keys = new Keyspace(config.cache.prefix);
   const queues = new PrewarmQueues(producer, config.queue.prefix);
+  const heartbeats = new Heartbeats(state, keys);
   // Lock renewals run on this event loop: how long it ever stalls is the number that matters.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -68,7 +58,8 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
     source,
     cache,
     queues,
-    runs: new RunRecords(state, c.prefix),
+    runs: new RunRecords(state, keys),
+    warmCosts: new WarmCosts(state, keys),
     state,
     workerId,
     eventLoopDelayMaxMs: () => Math.round(loopDelay.max / 1e6),
@@ -83,7 +74,7 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
     w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, job: job?.name, runId: job?.data?.runId, store: job?.data?.storeId, err: err.message }, 'job failed'));
     w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'worker error'));
   }
-  const beat = async () => void (await state.set(heartbeatKey(c.prefix, workerId), String(Date.now()), 'PX', HEARTBEAT_MS * 3).catch(() => {}));
+  const beat = () => heartbeats.beat(workerId).catch(() => {});
   await beat();
   const timer = setInterval(() => void beat(), HEARTBEAT_MS);
   timer.unref();
@@ -94,16 +85,15 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
     workerId,
     context,
     close: () =>
-      (closing ??= (async () => {
-        clearInterval(timer);
-        loopDelay.disable();
-        await Promise.all(workers.map((w) => w.close()));
-        await state.del(heartbeatKey(c.prefix, workerId)).catch(() => {});
-        await queues.close();
-        await cache.close();
-        await source.close();
-        for (const r of new Set([bull, producer, state, cacheRedis])) r.disconnect();
-        log.info('worker stopped');
-      })()),
+      (closing ??= closeAll('worker', [
+        ['heartbeat timer', () => clearInterval(timer)],
+        ['event-loop monitor', () => loopDelay.disable()],
+        ['BullMQ workers', () => Promise.all(workers.map((w) => w.close()))],
+        ['heartbeat', () => heartbeats.stop(workerId)],
+        ['queues', () => queues.close()],
+        ['cache', () => cache.close()],
+        ['source', () => source.close()],
+        ['Redis connections', () => connections.forEach((r) => r.disconnect())],
+      ]).finally(() => log.info('worker stopped'))),
   };
 }

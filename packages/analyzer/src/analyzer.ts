@@ -1,4 +1,5 @@
-import { type Keyspace, type Logger, silentLogger } from '@prewarm/cache';
+import type { Keyspace } from '@prewarm/redis';
+import { type Logger, silentLogger } from '@prewarm/telemetry';
 import type { Cluster, Redis } from 'ioredis';
 import { type StreamEntry, parseAccessEntry } from './access-entry.js';
 import { type BatchCount, type CountLimits, countAndAck } from './count-script.js';

@@ -1,4 +1,4 @@
-import { LuaScript } from '@prewarm/cache';
+import { LuaScript } from '@prewarm/redis';
 import type { Cluster, Redis } from 'ioredis';
 import { type CountableAccess, setMember } from './access-entry.js';
 import { HalfLifeMismatchError } from './errors.js';

@@ -1,7 +1,7 @@
-import type { Keyspace } from '@prewarm/cache';
+import type { Keyspace } from '@prewarm/redis';
 
 /**
- * The analyzer's keys. All of them — and the access stream — carry the `{state}` hash tag, so
+ * The analyzer's view of the keyspace (names are built by `Keyspace`). All of them — and the access stream — carry the `{state}` hash tag, so
  * the counting script touches one Redis Cluster slot.
  */
 export class HotKeys {
@@ -13,19 +13,19 @@ export class HotKeys {
   }
   /** ZSET store id → forward-decayed score (relative to the landmark). */
   get stores(): string {
-    return `${this.keyspace.prefix}:{state}:hot:stores`;
+    return this.keyspace.hotStores;
   }
   /** ZSET `<set>|<from>|<to>` → forward-decayed score of L3 reads (relative to the landmark). */
   get sets(): string {
-    return `${this.keyspace.prefix}:{state}:hot:sets`;
+    return this.keyspace.hotSets;
   }
   /** HASH `landmark` (epoch ms) and `half_life_ms`: what the scores are relative to. */
   get meta(): string {
-    return `${this.keyspace.prefix}:{state}:hot:meta`;
+    return this.keyspace.hotMeta;
   }
   /** HASH of plain (undecayed) counters: `events`, `l1`, `l2`, `l3`, `skipped`. */
   get counts(): string {
-    return `${this.keyspace.prefix}:{state}:hot:counts`;
+    return this.keyspace.hotCounts;
   }
   /** Every key the analyzer owns (not the stream, which belongs to the cache). */
   get owned(): string[] {

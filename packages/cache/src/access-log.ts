@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
-import { type Keyspace, LEVELS, type Level } from './keys.js';
-import type { Logger } from './logger.js';
-import { LuaScript } from './lua-script.js';
+import { type Keyspace, LEVELS, type Level } from '@prewarm/redis';
+import type { Logger } from '@prewarm/telemetry';
+import { LuaScript } from '@prewarm/redis';
 
 /** Where a read's answer came from. */
 export type Tier = 'l4' | 'redis' | 'stale' | 'compute';

@@ -1,20 +1,16 @@
 import { gunzipSync } from 'node:zlib';
-import type { Cluster, Redis } from 'ioredis';
 import { AccessLog, type AccessEvent, type AccessLogOptions, DEFAULT_ACCESS_LOG, type Tier } from './access-log.js';
 import { decodeEnvelope, encodeEnvelope, type EnvelopeHeader } from './envelope.js';
 import { CorruptEntryError } from './errors.js';
 import { Generations } from './generations.js';
 import { type Invalidation, InvalidationBus } from './invalidation-bus.js';
-import { Keyspace, LEVELS, type Level } from './keys.js';
-import { unlinkMatching } from './stats.js';
+import { Keyspace, LEVELS, type Level, type RedisConnection, unlinkMatching } from '@prewarm/redis';
 import { DEFAULT_LEASE, type LeaseOptions, Leases, sleep } from './lease.js';
-import { type Logger, silentLogger } from './logger.js';
+import { type Logger, silentLogger } from '@prewarm/telemetry';
 import { MemoryTier, type MemoryTierOptions } from './memory-tier.js';
 import { type EntryCodec, bodyEncoding } from './entry-codec.js';
 import type { Body } from './memory-tier.js';
 import { DEFAULT_TTLS, type TtlPolicy, jitteredTtl } from './ttl.js';
-
-export type RedisConnection = Redis | Cluster;
 
 /** A computed value and the source watermark (greatest `updated_at`, epoch ms) it reflects. */
 export interface Computed<T> {
@@ -334,10 +330,11 @@ export class CacheCore {
 
   /**
    * Writes many entries of one level in one pipeline (warm-up batches, multi-store fills),
-   * with one statistics update; `replace` publishes one invalidation for all of them.
+   * with one statistics update; `replace` publishes one invalidation for all of them. Returns
+   * what it wrote: entries and bytes (a `fill` counts entries sent, as the statistics do).
    */
-  async writeMany<T>(level: Level, codec: EntryCodec<T>, items: readonly { key: string; value: T; watermark: number }[], mode: 'fill' | 'replace'): Promise<{ rawBytes: number; storedBytes: number }> {
-    if (items.length === 0) return { rawBytes: 0, storedBytes: 0 };
+  async writeMany<T>(level: Level, codec: EntryCodec<T>, items: readonly { key: string; value: T; watermark: number }[], mode: 'fill' | 'replace'): Promise<{ entries: number; rawBytes: number; storedBytes: number }> {
+    if (items.length === 0) return { entries: 0, rawBytes: 0, storedBytes: 0 };
     const policy = this.ttl[level];
     const now = Date.now();
     const pipeline = this.cache.pipeline();
@@ -358,7 +355,7 @@ export class CacheCore {
     if (failed) throw failed[0];
     this.countWrites(level, items.length, rawBytes, storedBytes);
     if (mode === 'replace') await this.bus.publish({ keys: items.map((i) => i.key) });
-    return { rawBytes, storedBytes };
+    return { entries: items.length, rawBytes, storedBytes };
   }
 
   private countWrites(level: Level, writes: number, rawBytes: number, storedBytes: number): void {
@@ -385,9 +382,8 @@ export class CacheCore {
    * `all` deletes every entry of this keyspace. Returns the number of entries deleted.
    */
   async forgetStores(storeIds: readonly string[] | 'all'): Promise<number> {
-    const p = this.keys.prefix;
     const patterns =
-      storeIds === 'all' ? LEVELS.map((l) => this.keys.pattern(l)) : storeIds.flatMap((id) => [`${p}:{${id}}:l1:*`, `${p}:{${id}}:l2:*`]);
+      storeIds === 'all' ? LEVELS.map((l) => this.keys.pattern(l)) : storeIds.flatMap((id) => this.keys.storePatterns(id));
     let deleted = 0;
     for (const pattern of patterns) deleted += await unlinkMatching(this.cache, pattern, (k) => this.keys.levelOf(k) !== null);
     const generations = await this.generations.bump(storeIds === 'all' ? [] : storeIds);

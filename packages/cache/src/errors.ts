@@ -10,12 +10,3 @@ export class CorruptEntryError extends Error {
     this.name = 'CorruptEntryError';
   }
 }
-
-/** Redis did not answer; the read path falls back to computing. */
-export class CacheUnavailableError extends Error {
-  static readonly code = 'E_CACHE_UNAVAILABLE';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CacheUnavailableError';
-  }
-}

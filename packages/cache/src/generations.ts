@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis, Cluster } from 'ioredis';
-import type { Keyspace, StoreSet } from './keys.js';
+import type { Keyspace, StoreSet } from '@prewarm/redis';
 
 /** The field of the generations hash that every change bumps: the version of `all`. */
 export const ALL_STORES_FIELD = '*';

@@ -1,7 +1,7 @@
 import type { DailyMetrics, DateRange, Diagnosis, Order } from '@prewarm/domain';
 import { type BodyResult, type CacheCoreOptions, CacheCore, type Computed, type ReadResult } from './cache.js';
 import type { EntryCodec } from './entry-codec.js';
-import { type StoreSet, monthOf } from './keys.js';
+import { type StoreSet, monthOf } from '@prewarm/redis';
 import { sleep } from './lease.js';
 import { type CacheStats, readStats } from './stats.js';
 
@@ -108,10 +108,11 @@ export class HierarchicalCache {
     storeIds: readonly string[],
     dates: readonly string[],
     computeMissing: (needs: Map<string, string[]>) => Promise<Computed<Map<string, Map<string, DailyMetrics>>>>,
-  ): Promise<{ days: Map<string, DailyMetrics[]>; hit: boolean }> {
+  ): Promise<{ days: Map<string, DailyMetrics[]>; hit: boolean; written: number }> {
     const started = performance.now();
     const values = new Map<string, (DailyMetrics | undefined)[]>();
     const needs = new Map<string, number[]>();
+    let written = 0;
     await Promise.all(
       storeIds.map(async (storeId) => {
         const into = new Array<DailyMetrics | undefined>(dates.length);
@@ -139,11 +140,11 @@ export class HierarchicalCache {
           writes.push({ key: this.keys.l2(storeId, dates[i]!), value: day, watermark: computed.watermark });
         }
       }
-      await this.core.writeMany('l2', this.codecs.l2, writes, 'fill');
+      written = (await this.core.writeMany('l2', this.codecs.l2, writes, 'fill')).entries;
     }
     const scope = { stores: storeIds.length === 1 ? storeIds[0]! : `${storeIds.length} stores`, from: dates[0] ?? '', to: dates[dates.length - 1] ?? '' };
     this.core.log('l2', scope, needs.size === 0, needs.size === 0 ? 'redis' : 'compute', started);
-    return { days: new Map([...values].map(([id, v]) => [id, v as DailyMetrics[]])), hit: needs.size === 0 };
+    return { days: new Map([...values].map(([id, v]) => [id, v as DailyMetrics[]])), hit: needs.size === 0, written };
   }
 
   /** One pipeline of GETs for the given indexes; returns the indexes still missing. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import type { Logger } from './logger.js';
+import type { Logger } from '@prewarm/telemetry';
 
 /** What changed: entries rewritten in place, and/or store generations bumped. */
 export interface Invalidation {

@@ -1,5 +1,5 @@
 import type { CacheCoreOptions } from './cache.js';
-import { Keyspace } from './keys.js';
+import { Keyspace } from '@prewarm/redis';
 
 /** The cache part of prewarm's configuration (structurally `Config['cache']`). */
 export interface CacheSettings {

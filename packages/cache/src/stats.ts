@@ -1,6 +1,5 @@
-import type { Cluster, Redis } from 'ioredis';
 import type { CacheCore } from './cache.js';
-import { LEVELS, type Level } from './keys.js';
+import { LEVELS, type Level, countKeys, scanKeys, scanTargets } from '@prewarm/redis';
 
 export interface LevelStats {
   keys: number;
@@ -32,44 +31,6 @@ export interface CacheStats {
 
 const MB = 1024 * 1024;
 const round = (n: number, places = 2): number => Math.round(n * 10 ** places) / 10 ** places;
-
-/** Master nodes to SCAN: every master of a cluster, or the single server. */
-function scanTargets(redis: Redis | Cluster): Redis[] {
-  return 'nodes' in redis && typeof redis.nodes === 'function' && redis.constructor.name === 'Cluster'
-    ? (redis as Cluster).nodes('master')
-    : [redis as Redis];
-}
-
-/** Every key matching a pattern, page by page, with SCAN on every master (never KEYS). */
-export async function* scanKeys(redis: Redis | Cluster, pattern: string): AsyncGenerator<string[]> {
-  for (const node of scanTargets(redis)) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) yield keys;
-    } while (cursor !== '0');
-  }
-}
-
-/** Counts keys matching a pattern; `filter` drops non-entries such as leases. */
-export async function countKeys(redis: Redis | Cluster, pattern: string, filter: (key: string) => boolean = () => true): Promise<number> {
-  let total = 0;
-  for await (const keys of scanKeys(redis, pattern)) for (const k of keys) if (filter(k)) total++;
-  return total;
-}
-
-/** Deletes keys matching a pattern with UNLINK, one command a key (a page may span cluster slots); returns how many. */
-export async function unlinkMatching(redis: Redis | Cluster, pattern: string, filter: (key: string) => boolean = () => true): Promise<number> {
-  let total = 0;
-  for await (const keys of scanKeys(redis, pattern)) {
-    const doomed = keys.filter(filter);
-    if (doomed.length === 0) continue;
-    await Promise.all(doomed.map((k) => redis.unlink(k))); // sent back to back; routed per slot on a cluster
-    total += doomed.length;
-  }
-  return total;
-}
 
 function infoField(info: string, name: string): number {
   const m = new RegExp(`^${name}:(\\d+)`, 'm').exec(info);

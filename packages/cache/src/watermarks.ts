@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { Keyspace } from './keys.js';
+import type { Keyspace } from '@prewarm/redis';
 
 /**
  * Per-store source watermarks (greatest `updated_at` seen, epoch ms) on the state Redis:
@@ -11,17 +11,13 @@ export class Watermarks {
     private readonly keys: Keyspace,
   ) {}
 
-  private get key(): string {
-    return `${this.keys.prefix}:{state}:watermarks`;
-  }
-
   async all(): Promise<Map<string, number>> {
-    const raw = await this.state.hgetall(this.key);
+    const raw = await this.state.hgetall(this.keys.watermarks);
     return new Map(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
   }
 
   async set(values: ReadonlyMap<string, number>): Promise<void> {
     if (values.size === 0) return;
-    await this.state.hset(this.key, Object.fromEntries([...values].map(([k, v]) => [k, String(v)])));
+    await this.state.hset(this.keys.watermarks, Object.fromEntries([...values].map(([k, v]) => [k, String(v)])));
   }
 }

@@ -53,19 +53,22 @@ export class CachedComputer {
     return this.cache.diagnosisBody(selection, period, this.variant, () => this.computeDiagnosis(selection, period, options));
   }
 
-  /** Recomputes a diagnosis from L2 (missing days from the source) and overwrites its L3 entry. */
-  async refreshDiagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions = {}): Promise<{ rawBytes: number; storedBytes: number; watermark: number }> {
+  /**
+   * Recomputes a diagnosis from L2 (missing days from the source) and overwrites its L3 entry.
+   * `l2Writes` counts the L2 days this computation wrote (this process's writes only).
+   */
+  async refreshDiagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions = {}): Promise<{ rawBytes: number; storedBytes: number; watermark: number; l2Writes: number }> {
     const computed = await this.computeDiagnosis(selection, period, options);
     const written = await this.cache.writeDiagnosis(selection, period, this.variant, computed);
-    return { ...written, watermark: computed.watermark };
+    return { ...written, watermark: computed.watermark, l2Writes: computed.l2Writes };
   }
 
-  private async computeDiagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions): Promise<{ value: Diagnosis; watermark: number }> {
+  private async computeDiagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions): Promise<{ value: Diagnosis; watermark: number; l2Writes: number }> {
     const stores = await this.computer.resolve(selection);
     {
       const dates = eachDate(previousRange(period).from, period.to);
       let watermark = -1;
-      const { days } = await this.cache.dailyMetricsMany(
+      const { days, written } = await this.cache.dailyMetricsMany(
         stores.map((s) => s.store_id),
         dates,
         async (needs) => {
@@ -77,7 +80,7 @@ export class CachedComputer {
           return { value: new Map([...computed.days].map(([id, list]) => [id, new Map(list.map((d) => [d.date, d]))])), watermark };
         },
       );
-      return { value: diagnoseFromDaily(stores, period, days, this.thresholds), watermark };
+      return { value: diagnoseFromDaily(stores, period, days, this.thresholds), watermark, l2Writes: written };
     }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, eachDate, formatDayNumber, isBusinessDate, parseBusinessDate, previousRange } from './dates.js';
+import { addDays, daysBetween, eachDate, formatDayNumber, isBusinessDate, parseBusinessDate, previousRange, localToday } from './dates.js';
 
 describe('parseBusinessDate', () => {
   it('gives day numbers counted from 1970-01-01', () => {
@@ -98,5 +98,13 @@ describe('previousRange', () => {
   it('crosses a year boundary', () => {
     expect(previousRange({ from: '2026-01-01', to: '2026-01-31' })).toEqual({ from: '2025-12-01', to: '2025-12-31' });
     expect(previousRange({ from: '2027-01-01', to: '2027-01-03' })).toEqual({ from: '2026-12-29', to: '2026-12-31' });
+  });
+});
+
+describe('localToday', () => {
+  it('is the calendar date of the local time zone', () => {
+    const now = new Date(2026, 10, 30, 23, 59, 30); // local wall-clock time
+    expect(localToday(now)).toBe('2026-11-30');
+    expect(localToday(new Date(2026, 0, 1, 0, 0, 1))).toBe('2026-01-01');
   });
 });

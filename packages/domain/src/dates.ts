@@ -63,3 +63,9 @@ function requireDate(text: BusinessDate): number {
 }
 
 export const DAY_MILLISECONDS = DAY_MS;
+
+/** Today's date in the machine's local time zone (`TZ`), `YYYY-MM-DD`: the default end of runs, `seed` and `--last`. */
+export function localToday(now: Date = new Date()): BusinessDate {
+  const local = new Date(now.getTime() - now.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 10);
+}

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { InvalidPayloadError, JOBS, backoffWithJitter, parsePayload } from './catalog.js';
-import { processorFor } from './processor.js';
+import { InvalidPayloadError, InvalidResultError, JOBS, backoffWithJitter, parsePayload, parseResult } from './catalog.js';
+import { type Handlers, processorFor } from './processor.js';
 
 const warmStore = { runId: 'run-1', storeId: 'S001', phase: 'hot', range: { from: '2026-10-01', to: '2026-11-29' }, diagnosisRanges: [] };
 
@@ -13,7 +13,36 @@ describe('job catalog', () => {
       expect(spec.timeoutMs).toBeGreaterThan(0);
       expect(spec.retention.removeOnComplete.count).toBeGreaterThan(0);
       expect(spec.retention.removeOnFail.age).toBeGreaterThan(0);
+      expect(typeof spec.result.safeParse, name).toBe('function');
     }
+  });
+
+  it('parses job results with their schema', () => {
+    const warm = { l1: 2, l2: 60, l3: 2, rawBytes: 100, storedBytes: 40, skippedRows: 0, storeId: 'S001', durationMs: 12.5 };
+    expect(parseResult('warm-store', warm)).toEqual(warm);
+    expect(parseResult('warm-sets', { l1: 0, l2: 0, l3: 1, rawBytes: 9, storedBytes: 5, skippedRows: 3 })).toMatchObject({ l3: 1, skippedRows: 3 });
+    const analysis = { fallback: false, demand: [{ store_id: 'S001', score: 1.5 }], fallbackHot: [], sets: [{ stores: 'S001,S002', from: '2026-11-01', to: '2026-11-30', score: 2 }] };
+    expect(parseResult('analyze-hot', analysis)).toEqual(analysis);
+    expect(parseResult('run', { runId: 'r', status: 'completed', phases: [] })).toEqual({ runId: 'r', status: 'completed' });
+  });
+
+  it.each([
+    ['warm-store', { l1: 1, l2: -1, l3: 0, rawBytes: 0, storedBytes: 0, skippedRows: 0 }, 'l2'],
+    ['warm-sets', { l1: 0, l2: 0, l3: 0, rawBytes: 0, storedBytes: 0 }, 'skippedRows'],
+    ['analyze-hot', { fallback: true, demand: [{ store_id: 'S 1', score: 1 }], fallbackHot: [], sets: [] }, 'demand'],
+    ['run', { runId: 'r', status: 'lost' }, 'status'],
+  ] as const)('rejects a bad %s result naming the field', (name, value, field) => {
+    const err = (() => {
+      try {
+        parseResult(name, value);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(err).toBeInstanceOf(InvalidResultError);
+    expect(err.message).toContain(field);
+    expect(err.message).not.toContain('\n');
   });
 
   it('validates payloads and fills defaults', () => {
@@ -53,17 +82,17 @@ describe('processorFor', () => {
   const job = (name: string, data: unknown) => ({ name, data }) as never;
 
   it('fails a bad payload at once with UnrecoverableError (no retries)', async () => {
-    const processor = processorFor({ 'warm-store': async () => 'ran' });
+    const processor = processorFor({ 'warm-store': async () => 'ran' } as unknown as Handlers);
     await expect(processor(job('warm-store', { ...warmStore, storeId: '' }))).rejects.toBeInstanceOf(UnrecoverableError);
     await expect(processor(job('warm-store', { ...warmStore, storeId: '' }))).rejects.toThrow(/invalid warm-store payload: .*storeId/);
   });
 
   it('fails an unknown job name without retries', async () => {
-    await expect(processorFor({})(job('frobnicate', {}))).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(processorFor({} as Handlers)(job('frobnicate', {}))).rejects.toBeInstanceOf(UnrecoverableError);
   });
 
   it('hands the validated payload to the handler', async () => {
-    const processor = processorFor({ 'warm-store': async (p) => p.incremental });
+    const processor = processorFor({ 'warm-store': async (p: { incremental: boolean }) => p.incremental } as unknown as Handlers);
     await expect(processor(job('warm-store', warmStore))).resolves.toBe(false);
   });
 });

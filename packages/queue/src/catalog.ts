@@ -1,10 +1,10 @@
+import { StoreIdSchema as StoreId } from '@prewarm/domain';
 import { z } from 'zod';
 
 /** The two queues: orchestrators (one run at a time per worker) and the warm-up work. */
 export const QUEUES = { runs: 'runs', warm: 'warm' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-const StoreId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'store id must match ^[A-Za-z0-9_-]{1,64}$');
 const BusinessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 const RunId = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'run id must be 1–100 of A-Z a-z 0-9 _ . - (BullMQ job ids cannot hold :)');
 const Range = z.object({ from: BusinessDate, to: BusinessDate });
@@ -42,12 +42,42 @@ export const WarmSetsPayload = z.object({
 
 export const AnalyzePayload = z.object({ runId: RunId });
 
+const Count = z.number().int().nonnegative();
+
+/** What a warm job wrote (`warm-store`, `warm-sets`): the run summary adds these up. */
+export const WarmResult = z.object({
+  l1: Count,
+  l2: Count,
+  l3: Count,
+  rawBytes: Count,
+  storedBytes: Count,
+  skippedRows: Count,
+  /** `warm-store` only: the store warmed and how long it took. */
+  storeId: StoreId.optional(),
+  durationMs: z.number().nonnegative().optional(),
+});
+
+/** The demand the analyzer saw, for planning the run's hot and cold phases. */
+export const AnalyzeHotResult = z.object({
+  /** True when there was no access history: `fallbackHot` is the seed's first 20 %. */
+  fallback: z.boolean(),
+  demand: z.array(z.object({ store_id: StoreId, score: z.number().nonnegative() })),
+  fallbackHot: z.array(StoreId),
+  /** The most requested store sets (`all` or comma-joined ids) and ranges. */
+  sets: z.array(z.object({ stores: z.string(), from: BusinessDate, to: BusinessDate, score: z.number() })),
+});
+
+/** The orchestrator returns its run record; only its identity and outcome are part of the contract. */
+export const RunResult = z.object({ runId: RunId, status: z.enum(['running', 'completed', 'failed']) });
+
 /** Retention of finished jobs: enough to inspect, bounded in age and count. */
 const RETENTION = { removeOnComplete: { age: 24 * 3600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600, count: 5000 } };
 
-export interface JobSpec<S extends z.ZodTypeAny> {
+export interface JobSpec<S extends z.ZodTypeAny, R extends z.ZodTypeAny = z.ZodTypeAny> {
   queue: QueueName;
   schema: S;
+  /** The job's return value: handlers return it, whoever reads it (the orchestrator) parses it. */
+  result: R;
   attempts: number;
   /** Base delay of the exponential backoff with jitter. */
   backoffMs: number;
@@ -58,22 +88,26 @@ export interface JobSpec<S extends z.ZodTypeAny> {
 
 /**
  * Every job prewarm runs: payload schema (validated when enqueued and again when the job
- * starts), retries, timeout, retention. Handlers receive `z.infer` of the schema.
+ * starts), result schema, retries, timeout, retention. Handlers receive `z.infer` of the
+ * payload schema and return `z.input` of the result schema.
  */
 export const JOBS = {
-  run: { queue: QUEUES.runs, schema: RunPayload, attempts: 1, backoffMs: 0, timeoutMs: 60 * 60_000, retention: RETENTION },
-  'warm-store': { queue: QUEUES.warm, schema: WarmStorePayload, attempts: 3, backoffMs: 1000, timeoutMs: 10 * 60_000, retention: RETENTION },
-  'warm-sets': { queue: QUEUES.warm, schema: WarmSetsPayload, attempts: 3, backoffMs: 1000, timeoutMs: 20 * 60_000, retention: RETENTION },
-  'analyze-hot': { queue: QUEUES.warm, schema: AnalyzePayload, attempts: 3, backoffMs: 500, timeoutMs: 5 * 60_000, retention: RETENTION },
+  run: { queue: QUEUES.runs, schema: RunPayload, result: RunResult, attempts: 1, backoffMs: 0, timeoutMs: 60 * 60_000, retention: RETENTION },
+  'warm-store': { queue: QUEUES.warm, schema: WarmStorePayload, result: WarmResult, attempts: 3, backoffMs: 1000, timeoutMs: 10 * 60_000, retention: RETENTION },
+  'warm-sets': { queue: QUEUES.warm, schema: WarmSetsPayload, result: WarmResult, attempts: 3, backoffMs: 1000, timeoutMs: 20 * 60_000, retention: RETENTION },
+  'analyze-hot': { queue: QUEUES.warm, schema: AnalyzePayload, result: AnalyzeHotResult, attempts: 3, backoffMs: 500, timeoutMs: 5 * 60_000, retention: RETENTION },
 } as const satisfies Record<string, JobSpec<z.ZodTypeAny>>;
 
 export type JobName = keyof typeof JOBS;
 export type PayloadOf<N extends JobName> = z.infer<(typeof JOBS)[N]['schema']>;
 export type PayloadInput<N extends JobName> = z.input<(typeof JOBS)[N]['schema']>;
+export type ResultOf<N extends JobName> = z.infer<(typeof JOBS)[N]['result']>;
+export type ResultInput<N extends JobName> = z.input<(typeof JOBS)[N]['result']>;
 
 /** A payload that does not match its job's schema: never retried. */
 export class InvalidPayloadError extends Error {
   static readonly code = 'E_INVALID_PAYLOAD';
+  readonly code = InvalidPayloadError.code;
   constructor(
     readonly job: string,
     message: string,
@@ -89,6 +123,26 @@ export function parsePayload<N extends JobName>(name: N, data: unknown): Payload
   const result = (JOBS[name].schema as z.ZodTypeAny).safeParse(data);
   if (!result.success) throw new InvalidPayloadError(name, z.prettifyError(result.error).replace(/\n/g, '; '));
   return result.data as PayloadOf<N>;
+}
+
+/** A job's return value that does not match its result schema: a bug in the job's handler. */
+export class InvalidResultError extends Error {
+  static readonly code = 'E_INVALID_RESULT';
+  readonly code = InvalidResultError.code;
+  constructor(
+    readonly job: string,
+    message: string,
+  ) {
+    super(`invalid ${job} result: ${message}`);
+    this.name = 'InvalidResultError';
+  }
+}
+
+/** Validates a job's return value against its result schema; the message names the field. */
+export function parseResult<N extends JobName>(name: N, value: unknown): ResultOf<N> {
+  const result = (JOBS[name].result as z.ZodTypeAny).safeParse(value);
+  if (!result.success) throw new InvalidResultError(name, z.prettifyError(result.error).replace(/\n/g, '; '));
+  return result.data as ResultOf<N>;
 }
 
 /** Exponential backoff with full jitter, as a BullMQ custom backoff strategy. */

@@ -1,3 +1,3 @@
 export * from './catalog.js';
-export { PrewarmQueues, DEFAULT_QUEUE_PREFIX, type AddOptions } from './queues.js';
+export { PrewarmQueues, type AddOptions } from './queues.js';
 export { processorFor, backoffStrategy, JobTimeoutError, type Handler, type Handlers } from './processor.js';

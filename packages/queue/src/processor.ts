@@ -1,11 +1,13 @@
 import { type Job, type MinimalJob, UnrecoverableError } from 'bullmq';
-import { InvalidPayloadError, JOBS, type JobName, type PayloadOf, backoffWithJitter, parsePayload } from './catalog.js';
+import { InvalidPayloadError, JOBS, type JobName, type PayloadOf, type ResultInput, backoffWithJitter, parsePayload } from './catalog.js';
 
-export type Handler<N extends JobName> = (payload: PayloadOf<N>, job: Job, token: string | undefined) => Promise<unknown>;
-export type Handlers = { [N in JobName]?: Handler<N> };
+export type Handler<N extends JobName> = (payload: PayloadOf<N>, job: Job, token: string | undefined) => Promise<ResultInput<N>>;
+/** One handler per job of the catalog: a job without a handler does not compile. */
+export type Handlers = { [N in JobName]: Handler<N> };
 
 export class JobTimeoutError extends Error {
   static readonly code = 'E_JOB_TIMEOUT';
+  readonly code = JobTimeoutError.code;
   constructor(name: string, ms: number) {
     super(`${name} job timed out after ${ms} ms`);
     this.name = 'JobTimeoutError';

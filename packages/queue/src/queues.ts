@@ -1,9 +1,8 @@
+import { DEFAULT_QUEUE_PREFIX } from '@prewarm/redis';
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JOBS, type JobName, type PayloadInput, QUEUES, type QueueName, parsePayload } from './catalog.js';
 
-/** BullMQ's key prefix; braces make it a Redis Cluster hash tag, so a queue's keys share a slot. */
-export const DEFAULT_QUEUE_PREFIX = '{prewarm}';
 
 export interface AddOptions {
   jobId?: string;

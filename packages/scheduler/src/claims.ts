@@ -1,5 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
-import { slotKey } from './slot.js';
+import { Keyspace, type RedisConnection } from '@prewarm/redis';
 
 /**
  * Slot claims on the state Redis (noeviction). The first replica to `SET … NX` a slot owns it
@@ -7,16 +6,20 @@ import { slotKey } from './slot.js';
  * after every replica has ticked for that slot.
  */
 export class SlotClaims {
+  private readonly keys: Keyspace;
+
   constructor(
-    private readonly redis: Redis | Cluster,
-    private readonly prefix: string,
+    private readonly redis: RedisConnection,
+    prefix: string,
     private readonly replicaId: string,
     private readonly ttlSeconds: number,
-  ) {}
+  ) {
+    this.keys = new Keyspace(prefix);
+  }
 
   /** True when this replica now owns the slot, false when another replica claimed it first. */
   async claim(slot: string): Promise<boolean> {
-    const ok = await this.redis.set(slotKey(this.prefix, slot), this.replicaId, 'EX', this.ttlSeconds, 'NX');
+    const ok = await this.redis.set(this.keys.slot(slot), this.replicaId, 'EX', this.ttlSeconds, 'NX');
     return ok === 'OK';
   }
 }

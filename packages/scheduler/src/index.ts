@@ -7,7 +7,6 @@ export {
   defaultSchedules,
 } from './defaults.js';
 export { ScheduleConfigError } from './errors.js';
-export { type Logger, silentLogger } from './logger.js';
 export {
   type EnqueueResult,
   LATE_TICK_TOLERANCE_MS,
@@ -16,5 +15,5 @@ export {
   type SchedulerOptions,
   startScheduler,
 } from './scheduler.js';
-export { RUN_KINDS, type RunKind, type SlotGranularity, cronGranularity, slotId, slotJobId, slotKey, slotTime } from './slot.js';
+export { RUN_KINDS, type RunKind, type SlotGranularity, cronGranularity, slotId, slotJobId, slotTime } from './slot.js';
 export { type Schedule, validateSchedule, validateSchedules } from './validate.js';

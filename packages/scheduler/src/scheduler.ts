@@ -4,7 +4,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { type Logger as CronLogger, type ScheduledTask, type TaskContext, schedule as cronSchedule } from 'node-cron';
 import { SlotClaims } from './claims.js';
 import { DEFAULT_CLAIM_TTL_SECONDS } from './defaults.js';
-import { type Logger, silentLogger } from './logger.js';
+import { type Logger, silentLogger } from '@prewarm/telemetry';
 import { type RunKind, slotId, slotTime } from './slot.js';
 import { type Schedule, validateSchedules } from './validate.js';
 

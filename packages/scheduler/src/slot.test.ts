@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronGranularity, slotId, slotJobId, slotKey, slotTime } from './slot.js';
+import { cronGranularity, slotId, slotJobId, slotTime } from './slot.js';
 
 describe('slotId', () => {
   const nightly = '0 2 * * *';
@@ -51,15 +51,11 @@ describe('cronGranularity', () => {
   });
 });
 
-describe('slotJobId and slotKey', () => {
+describe('slotJobId', () => {
   it('gives BullMQ a colon-free job id, distinct per slot', () => {
     const a = slotJobId('full:2026-11-26T18:00:00.000Z');
     expect(a).toBe('full-2026-11-26T18-00-00.000Z');
     expect(a).not.toContain(':');
     expect(slotJobId('incremental:2026-11-26T18:00:00.000Z')).not.toBe(a);
-  });
-
-  it('puts the claim under the state hash tag', () => {
-    expect(slotKey('pw', 'full:2026-11-26T18:00:00.000Z')).toBe('pw:{state}:slot:full:2026-11-26T18:00:00.000Z');
   });
 });

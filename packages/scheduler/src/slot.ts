@@ -40,8 +40,3 @@ export function slotId(kind: RunKind, scheduledAt: Date, cronExpression: string)
 export function slotJobId(slot: string): string {
   return slot.replaceAll(':', '-');
 }
-
-/** The claim key on the state Redis: `<prefix>:{state}:slot:<slot>` (one hash tag with the other state keys). */
-export function slotKey(prefix: string, slot: string): string {
-  return `${prefix}:{state}:slot:${slot}`;
-}

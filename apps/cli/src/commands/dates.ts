@@ -1,16 +1,10 @@
-import { addDays } from '@prewarm/domain';
+import { addDays, localToday } from '@prewarm/domain';
 import { CliError } from '../errors.js';
 
 export interface DateOptions {
   from?: string;
   to?: string;
   last?: string;
-}
-
-/** Today's date in the machine's local time zone (`TZ`), YYYY-MM-DD: the default end of `seed` and `--last`. */
-export function today(now = new Date()): string {
-  const local = new Date(now.getTime() - now.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 10);
 }
 
 /** `--from/--to`, or `--last N` (N days ending today). Validation of the dates is the caller's. */
@@ -20,7 +14,7 @@ export function resolveDates(opts: DateOptions): [string, string] {
     if (!/^\d{1,4}$/.test(opts.last) || Number(opts.last) < 1 || Number(opts.last) > 3660) {
       throw new CliError(`--last must be a number of days from 1 to 3660, got ${JSON.stringify(opts.last)}`);
     }
-    const to = today();
+    const to = localToday();
     return [addDays(to, 1 - Number(opts.last)), to];
   }
   if (opts.from === undefined) throw new CliError('missing --from (or use --last N)');

@@ -1,5 +1,5 @@
 import { HotStoreAnalyzer } from '@prewarm/analyzer';
-import { Keyspace, openRedis } from '@prewarm/cache';
+import { Keyspace, openRedis } from '@prewarm/redis';
 import { SourceComputer } from '@prewarm/compute';
 import { openSource } from '@prewarm/source';
 import type { Command } from 'commander';

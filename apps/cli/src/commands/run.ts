@@ -1,12 +1,12 @@
-import { openRedis } from '@prewarm/cache';
+import { localToday } from '@prewarm/domain';
+import { Keyspace, openRedis } from '@prewarm/redis';
+import { Heartbeats, RunRecords, type RunSummary, newRunId, runSummary } from '@prewarm/runs';
 import { PrewarmQueues, QUEUES } from '@prewarm/queue';
-import { RunRecords, type RunSummary, type RunningWorker, runSummary, startWorker, workerAlive } from '@prewarm/worker';
+import { type RunningWorker, startWorker } from '@prewarm/worker';
 import { QueueEvents } from 'bullmq';
 import type { Command } from 'commander';
-import { randomBytes } from 'node:crypto';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
-import { today } from './dates.js';
 import { businessDate } from './parsers.js';
 
 interface RunOptions {
@@ -29,19 +29,20 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       const config = ctx.config;
       const producer = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state' });
       const queues = new PrewarmQueues(producer, config.queue.prefix);
-      const runs = new RunRecords(producer, config.cache.prefix);
+      const keys = new Keyspace(config.cache.prefix);
+      const runs = new RunRecords(producer, keys);
       let embedded: RunningWorker | undefined;
       let events: QueueEvents | undefined;
       try {
         // A blocking reader: BullMQ wants it to retry forever.
         events = new QueueEvents(QUEUES.runs, { connection: producer.duplicate({ maxRetriesPerRequest: null }), prefix: config.queue.prefix });
-        if (!(await workerAlive(producer, config.cache.prefix))) {
+        if ((await new Heartbeats(producer, keys).alive()) === 0) {
           if (!opts.json) ctx.warn('no worker is alive: starting one in this process');
           embedded = await startWorker(config, ctx.logger);
         }
         await events.waitUntilReady();
-        const runId = `run-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
-        const job = await queues.add('run', { runId, incremental: opts.incremental === true, policy: opts.policy, end: opts.end ?? today() }, { jobId: runId });
+        const runId = newRunId('cli');
+        const job = await queues.add('run', { runId, incremental: opts.incremental === true, policy: opts.policy, end: opts.end ?? localToday() }, { jobId: runId });
         const watcher = watchProgress(runs, runId, opts.json ? () => {} : ctx.warn, !opts.json && process.stderr.isTTY === true);
         try {
           await job.waitUntilFinished(events);

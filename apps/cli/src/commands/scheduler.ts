@@ -1,11 +1,11 @@
-import { openRedis } from '@prewarm/cache';
+import { localToday } from '@prewarm/domain';
+import { openRedis } from '@prewarm/redis';
 import { PrewarmQueues } from '@prewarm/queue';
 import { ScheduleConfigError, slotJobId, startScheduler } from '@prewarm/scheduler';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { runUntilSignal } from '../signals.js';
 import { CliError } from '../errors.js';
-import { today } from './dates.js';
 
 export function registerScheduler(program: Command, ctx: CommandContext): void {
   program
@@ -37,7 +37,7 @@ async function start(ctx: CommandContext): Promise<RunningScheduler> {
           return { enqueued: false, reason: 'run in progress' };
         }
         const runId = slotJobId(slot);
-        await queues.add('run', { runId, incremental: kind === 'incremental', policy: 'default', end: today(), slot }, { jobId: runId });
+        await queues.add('run', { runId, incremental: kind === 'incremental', policy: 'default', end: localToday(), slot }, { jobId: runId });
         return { enqueued: true };
       },
     });

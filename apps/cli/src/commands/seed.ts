@@ -1,10 +1,10 @@
+import { localToday } from '@prewarm/domain';
 import { SAMPLE_DEFAULTS, generateSample, openWriter } from '@prewarm/source';
 import type { Command } from 'commander';
 import { forgetInCache } from '../cache-session.js';
 import type { CommandContext } from '../context.js';
 import { count } from '../output/format.js';
 import { Progress } from '../output/progress.js';
-import { today } from './dates.js';
 import { businessDate, wholeNumber } from './parsers.js';
 
 interface SeedOptions {
@@ -26,7 +26,7 @@ export function registerSeed(program: Command, ctx: CommandContext): void {
     .option('--end <date>', 'last business date, YYYY-MM-DD (default: today)', businessDate('--end'))
     .action(async (opts: SeedOptions) => {
       const started = performance.now();
-      const dataset = generateSample({ stores: opts.stores, days: opts.days, orders: opts.orders, seed: opts.seed, end: opts.end ?? today() });
+      const dataset = generateSample({ stores: opts.stores, days: opts.days, orders: opts.orders, seed: opts.seed, end: opts.end ?? localToday() });
       const writer = await openWriter(ctx.config.source.url);
       const progress = new Progress('seed', opts.orders);
       try {

@@ -3,7 +3,8 @@ import type { HierarchicalCache } from '@prewarm/cache';
 import type { SourceComputer } from '@prewarm/compute';
 import type { PrewarmQueues } from '@prewarm/queue';
 import type { OrderSource } from '@prewarm/source';
-import { type RunRecords, runSummary } from '@prewarm/worker';
+import type { Keyspace } from '@prewarm/redis';
+import { type RunRecords, newRunId, runSummary } from '@prewarm/runs';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
@@ -21,12 +22,13 @@ export interface OpsDeps {
   hotRatio: number;
   workersAlive: () => Promise<number>;
   today: () => string;
+  keys: Keyspace;
 }
 
 const StartRun = z.object({ incremental: z.boolean().default(false), policy: z.enum(['default', 'seed']).default('default') }).strict();
 
 export function opsRoutes(app: FastifyInstance, d: OpsDeps): void {
-  const analyzer = new HotStoreAnalyzer({ state: d.state, keyspace: d.cache.keys, consumer: `serve-${hostname()}-${process.pid}` });
+  const analyzer = new HotStoreAnalyzer({ state: d.state, keyspace: d.keys, consumer: `serve-${hostname()}-${process.pid}` });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -71,7 +73,7 @@ export function opsRoutes(app: FastifyInstance, d: OpsDeps): void {
       const parameter = String(parsed.error.issues[0]?.path[0] ?? 'body');
       return reply.code(400).send(errorBody('E_INVALID_REQUEST', `invalid ${parameter}: ${parsed.error.issues[0]?.message}`, parameter));
     }
-    const runId = `run-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-http${Math.random().toString(36).slice(2, 8)}`;
+    const runId = newRunId('http');
     await d.queues.add('run', { runId, ...parsed.data, end: d.today() }, { jobId: runId });
     return reply.code(202).send({ runId, workers: await d.workersAlive() });
   });

@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { Keyspace, RedisConnection } from '@prewarm/redis';
 
 export type RunStatus = 'running' | 'completed' | 'failed';
 export type PhaseName = 'global' | 'analyze' | 'hot' | 'cold' | 'sets';
@@ -13,6 +13,9 @@ export interface PhaseRecord {
   durationMs: number | null;
 }
 
+/** The orchestrator's steps, in order (`cold-next` repeats once per cold store). */
+export type RunStep = 'start' | 'analyze' | 'hot' | 'cold' | 'cold-next' | 'sets' | 'finish' | 'done';
+
 /** Everything known about one run; kept on the state Redis (noeviction). */
 export interface RunRecord {
   runId: string;
@@ -22,7 +25,7 @@ export interface RunRecord {
   startedAt: number;
   finishedAt: number | null;
   /** Orchestrator step (resumed after each wait for children). */
-  step: 'start' | 'analyze' | 'hot' | 'cold' | 'cold-next' | 'sets' | 'finish' | 'done';
+  step: RunStep;
   phases: PhaseRecord[];
   stores: { hot: string[]; cold: string[]; changed: string[]; failed: string[] };
   coldIndex: number;
@@ -41,20 +44,13 @@ export interface RunRecord {
 /** Run records: one JSON value per run, and a capped list of recent run ids. */
 export class RunRecords {
   constructor(
-    private readonly state: Redis | Cluster,
-    private readonly prefix: string,
+    private readonly state: RedisConnection,
+    private readonly keys: Keyspace,
     private readonly keep = 100,
   ) {}
 
-  private key(runId: string): string {
-    return `${this.prefix}:{state}:run:${runId}`;
-  }
-  private get listKey(): string {
-    return `${this.prefix}:{state}:runs`;
-  }
-
   async get(runId: string): Promise<RunRecord | null> {
-    const raw = await this.state.get(this.key(runId));
+    const raw = await this.state.get(this.keys.run(runId));
     return raw ? (JSON.parse(raw) as RunRecord) : null;
   }
 
@@ -78,32 +74,28 @@ export class RunRecords {
       eventLoopDelayMaxMs: null,
     };
     await this.save(record);
-    await this.state.pipeline().lrem(this.listKey, 0, init.runId).lpush(this.listKey, init.runId).ltrim(this.listKey, 0, this.keep - 1).exec();
+    await this.state.pipeline().lrem(this.keys.runs, 0, init.runId).lpush(this.keys.runs, init.runId).ltrim(this.keys.runs, 0, this.keep - 1).exec();
     return record;
   }
 
   async save(record: RunRecord): Promise<void> {
-    await this.state.set(this.key(record.runId), JSON.stringify(record), 'EX', 30 * 24 * 3600);
-  }
-
-  private progressKey(runId: string): string {
-    return `${this.prefix}:{state}:run:${runId}:progress`;
+    await this.state.set(this.keys.run(record.runId), JSON.stringify(record), 'EX', 30 * 24 * 3600);
   }
 
   /** Counts a finished job of a phase (children report; the record is the orchestrator's). */
   async jobDone(runId: string, phase: PhaseName): Promise<void> {
-    await this.state.pipeline().hincrby(this.progressKey(runId), phase, 1).expire(this.progressKey(runId), 30 * 24 * 3600).exec();
+    await this.state.pipeline().hincrby(this.keys.runProgress(runId), phase, 1).expire(this.keys.runProgress(runId), 30 * 24 * 3600).exec();
   }
 
   /** Finished jobs per phase, live. */
   async progress(runId: string): Promise<Partial<Record<PhaseName, number>>> {
-    const raw = await this.state.hgetall(this.progressKey(runId));
+    const raw = await this.state.hgetall(this.keys.runProgress(runId));
     return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
   }
 
   /** The most recent runs, newest first. */
   async recent(limit = 20): Promise<RunRecord[]> {
-    const ids = await this.state.lrange(this.listKey, 0, limit - 1);
+    const ids = await this.state.lrange(this.keys.runs, 0, limit - 1);
     const records = await Promise.all(ids.map((id) => this.get(id)));
     return records.filter((r): r is RunRecord => r !== null);
   }

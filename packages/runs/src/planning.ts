@@ -10,6 +10,22 @@ export interface Plan {
   cold: string[];
 }
 
+export interface PlanOptions {
+  policy: 'default' | 'seed';
+  /** Every store of the source. */
+  stores: readonly string[];
+  /** Time-decayed demand per store (the analyzer's ranking); unknown stores are ignored. */
+  demand: readonly Demand[];
+  /** Average warm time per store (ms); a store without one counts 1 ms. */
+  costMs: ReadonlyMap<string, number>;
+  /** Share of stores the seed policy warms as hot. */
+  hotRatio: number;
+  /** At most this many cold stores per run. */
+  coldLimit: number;
+  /** The hot stores when there is no demand at all (the seed's first 20 %). */
+  fallbackHot: readonly string[];
+}
+
 /**
  * Which stores a run warms, in which order.
  *
@@ -20,15 +36,7 @@ export interface Plan {
  *   requests per second of work are warm soonest; the rest are cold (at most `coldLimit`), also by
  *   that ratio. With no history at all it falls back to the seed's first 20 %.
  */
-export function planRun(options: {
-  policy: 'default' | 'seed';
-  stores: readonly string[];
-  demand: readonly Demand[];
-  costMs: ReadonlyMap<string, number>;
-  hotRatio: number;
-  coldLimit: number;
-  fallbackHot: readonly string[];
-}): Plan {
+export function planRun(options: PlanOptions): Plan {
   const known = new Set(options.stores);
   const score = new Map(options.demand.filter((d) => known.has(d.store_id) && d.score > 0).map((d) => [d.store_id, d.score]));
   const all = [...options.stores].sort(compareCodeUnits);

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { CacheUnavailableError } from './errors.js';
+import { RedisUnavailableError } from './errors.js';
 
 export type RedisRole = 'queue/state' | 'cache';
 
@@ -53,7 +53,7 @@ export async function openRedis(url: string, options: OpenRedisOptions): Promise
     client.disconnect();
     const reason = (lastError ?? (err as Error)).message.split('\n')[0];
     const port = /:(\d+)/.exec(url.replace(/^rediss?:\/\//, ''))?.[1] ?? '6379';
-    throw new CacheUnavailableError(
+    throw new RedisUnavailableError(
       `no Redis answers at ${redactUrl(url)} (${options.variable}, ${options.role} role): ${reason}; ` +
         `start one with: redis-server --port ${port} --save '' --daemonize yes`,
       { cause: err },

@@ -1,4 +1,4 @@
-/** The part of a pino logger the scheduler uses; any pino logger fits. */
+/** The part of a pino logger that packages use; any pino logger fits. */
 export interface Logger {
   debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
