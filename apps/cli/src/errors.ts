@@ -16,11 +16,14 @@ export const EXIT = {
 
 /** An error the CLI reports as one line, with the exit code it implies. */
 export class CliError extends Error {
+  static readonly code = 'E_CLI';
+  readonly code = CliError.code;
   constructor(
     message: string,
     readonly exitCode: number = EXIT.usage,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'CliError';
   }
 }

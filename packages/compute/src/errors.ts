@@ -1,8 +1,9 @@
 /** A request names something that is not in the source, e.g. an unknown store. */
 export class NotFoundError extends Error {
   static readonly code = 'E_NOT_FOUND';
-  constructor(message: string) {
-    super(message);
+  readonly code = NotFoundError.code;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'NotFoundError';
   }
 }
@@ -10,12 +11,14 @@ export class NotFoundError extends Error {
 /** A request is malformed: bad dates, bad store ids, an inverted range. */
 export class InvalidRequestError extends Error {
   static readonly code = 'E_INVALID_REQUEST';
+  readonly code = InvalidRequestError.code;
   constructor(
     message: string,
     /** The parameter at fault, e.g. `from` or `stores`. */
     readonly parameter: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'InvalidRequestError';
   }
 }

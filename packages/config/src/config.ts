@@ -37,11 +37,13 @@ export interface Config {
 /** A setting is invalid; the message is one line naming the variable and the problem. */
 export class ConfigError extends Error {
   static readonly code = 'E_CONFIG';
+  readonly code = ConfigError.code;
   constructor(
     message: string,
     readonly variable: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ConfigError';
   }
 }

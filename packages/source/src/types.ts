@@ -78,6 +78,10 @@ export interface SourceWriter {
 
 export class SourceError extends Error {
   static readonly code: string = 'E_SOURCE';
+  /** The code of the error's class (subclasses override the static `code`). */
+  get code(): string {
+    return (this.constructor as typeof SourceError).code;
+  }
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'SourceError';
