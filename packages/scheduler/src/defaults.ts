@@ -1,6 +1,9 @@
 /**
- * Default schedules. The names of the environment variables that will override them are
- * exported too, so `@prewarm/config` can pick them up without restating the defaults.
+ * The package's default schedules and the names of the environment variables that set them.
+ * This package reads no environment: `@prewarm/config` reads the variables and declares the
+ * same defaults itself (packages/config/src/schema.ts), and `prewarm scheduler` passes the
+ * configured schedules to `startScheduler`. These constants are for other callers and tests;
+ * keep them equal to the configuration's defaults.
  */
 
 /** Nightly full warm-up run: 02:00 every day. */
@@ -16,7 +19,7 @@ export const SCHEDULE_ENV = Object.freeze({
   timezone: 'PREWARM_SCHEDULE_TIMEZONE',
 } as const);
 
-/** How long a slot claim is kept in the state Redis: a day, long after every replica's tick. */
+/** How long a slot claim is kept in the state Redis: a day, long after every replica has ticked for the slot. */
 export const DEFAULT_CLAIM_TTL_SECONDS = 86_400;
 
 /** The two default schedules, read in `timezone`. */
