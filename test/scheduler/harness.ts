@@ -1,4 +1,4 @@
-import type { Logger } from '@prewarm/scheduler';
+import type { Logger } from '@prewarm/telemetry';
 
 export interface LogRecord {
   level: 'debug' | 'info' | 'warn' | 'error';

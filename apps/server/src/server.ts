@@ -6,7 +6,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs } from '@prewarm/cache';
-import { Keyspace, openRedis } from '@prewarm/redis';
+import { Keyspace, checkEvictionPolicy, openRedis } from '@prewarm/redis';
 import { CachedComputer, SourceComputer } from '@prewarm/compute';
 import type { Config } from '@prewarm/config';
 import { type DiagnosisThresholds, localToday } from '@prewarm/domain';
@@ -45,6 +45,8 @@ export async function startServer(config: Config, logger: Logger, options: { por
   const connection = { persistent: true, autoPipelining: true, commandTimeoutMs: 2000 } as const;
   const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', ...connection });
   const cacheRedis = config.redis.shared ? state : await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache', ...connection });
+  const eviction = await checkEvictionPolicy(state, 'queue/state');
+  if (eviction) log.warn(eviction);
   const source = await openSource(config.source.url);
   let deps: ConstructorParameters<typeof PrewarmMetrics>[0] extends () => infer D ? D : never;
   const metrics = new PrewarmMetrics(() => deps);

@@ -1,2 +1,2 @@
 export { parseConfig, loadConfig, ConfigError, type Config, type SourceKind, type RuleThresholds } from './config.js';
-export { EnvSchema, ENV_DOCS, type Env } from './schema.js';
+export { EnvSchema, type Env } from './schema.js';

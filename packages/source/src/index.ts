@@ -1,13 +1,5 @@
 export * from './types.js';
 export { CsvFormatError, ImportRejectedError } from './errors.js';
 export { openSource, openWriter, type OpenSourceOptions } from './open.js';
-export { parseSourceUrl, type SourceLocation } from './source-url.js';
-export { SqliteOrderSource } from './sqlite-source.js';
-export { SqliteSourceWriter } from './sqlite-writer.js';
-export { PostgresOrderSource, type PostgresSourceOptions } from './postgres-source.js';
-export { PostgresSourceWriter } from './postgres-writer.js';
-export { DEFAULT_BATCH_SIZE } from './validating-source.js';
-export { type BusinessWindow, businessWindow } from './business-window.js';
 export { generateSample, SAMPLE_DEFAULTS, type SampleDataset, type SampleOptions } from './sample.js';
-export { readOrdersCsv, readStoresCsv, STORE_CSV_COLUMNS, type OrdersCsvOptions, type SkippedStore, type StoresCsvOptions } from './csv.js';
 export { importCsv, type ImportCsvOptions, type ImportCsvResult } from './csv-import.js';
