@@ -1,18 +1,28 @@
+import { parseConfig } from '@prewarm/config';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FULL_CRON, DEFAULT_INCREMENTAL_CRON, DEFAULT_SCHEDULE_TIMEZONE, defaultSchedules } from './defaults.js';
+import { DEFAULT_CLAIM_TTL_SECONDS } from './defaults.js';
 import { validateSchedules } from './validate.js';
 
-describe('defaults', () => {
-  it('are the nightly full run and the 15-minute incremental run, in Asia/Shanghai', () => {
-    expect(defaultSchedules()).toEqual([
+/** The schedules `prewarm scheduler` starts with when nothing is configured. */
+function configuredSchedules(env: Record<string, string> = {}) {
+  const { schedule } = parseConfig(env);
+  return [
+    { name: 'full' as const, cron: schedule.full, timezone: schedule.timezone },
+    { name: 'incremental' as const, cron: schedule.incremental, timezone: schedule.timezone },
+  ];
+}
+
+describe('default schedules (from the configuration)', () => {
+  it('are the nightly full run and the 15-minute incremental run, in Asia/Shanghai; a claim lasts a day', () => {
+    expect(configuredSchedules()).toEqual([
       { name: 'full', cron: '0 2 * * *', timezone: 'Asia/Shanghai' },
       { name: 'incremental', cron: '*/15 * * * *', timezone: 'Asia/Shanghai' },
     ]);
-    expect([DEFAULT_FULL_CRON, DEFAULT_INCREMENTAL_CRON, DEFAULT_SCHEDULE_TIMEZONE]).toEqual(['0 2 * * *', '*/15 * * * *', 'Asia/Shanghai']);
+    expect(DEFAULT_CLAIM_TTL_SECONDS).toBe(86_400);
   });
 
-  it('pass validation', () => {
-    expect(() => validateSchedules(defaultSchedules())).not.toThrow();
-    expect(() => validateSchedules(defaultSchedules('Europe/Berlin'))).not.toThrow();
+  it('pass validation, in another zone too', () => {
+    expect(() => validateSchedules(configuredSchedules())).not.toThrow();
+    expect(() => validateSchedules(configuredSchedules({ PREWARM_SCHEDULE_TIMEZONE: 'Europe/Berlin' }))).not.toThrow();
   });
 });
