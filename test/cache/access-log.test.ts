@@ -17,7 +17,7 @@ describe('access log', () => {
     const range = { from: '2026-11-01', to: '2026-11-07' };
     await cache.diagnosis(['A', 'B'], range, 'v', async () => ({ value: { x: 1 } as never, watermark: 1 }));
     await cache.diagnosis(['A', 'B'], range, 'v', async () => ({ value: { x: 1 } as never, watermark: 1 }));
-    await cache.core.accessLog.flush();
+    await cache.flushAccessLog();
     const entries = await h.client().xrange(cache.keys.accessStream, '-', '+');
     expect(entries.map(([, f]) => f[0])).toEqual([ACCESS_FIELD, ACCESS_FIELD]);
     const events = entries.map(([, f]) => decodeAccessEntry(f[1]!));

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { HEADER_BYTES, jitteredTtl } from '@prewarm/cache';
+import { jitteredTtl } from '@prewarm/cache';
+import { HEADER_BYTES } from '@prewarm/cache/codecs';
 import type { Diagnosis } from '@prewarm/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CacheHarness, day, eventually } from './harness.js';
@@ -37,7 +38,7 @@ describe('corrupt entries', () => {
     await redis.set(key, spoil(entry!));
     const again = await cache.diagnosis(['A'], RANGE, 'v', async () => ({ value: fake(2), watermark: 1 }));
     expect(again).toEqual({ value: { n: 2 }, hit: false, tier: 'compute' });
-    expect(cache.core.corrupt.l3).toBe(1);
+    expect(cache.corruptCounts.l3).toBe(1);
     const stats = await cache.stats();
     expect(stats.levels.l3.corrupt).toBe(1);
     // The recomputed entry replaced the corrupt one and reads cleanly.
@@ -56,7 +57,7 @@ describe('corrupt entries', () => {
     });
     expect(asked).toEqual([['2026-11-02']]);
     expect(r.value.map((d) => d.orders)).toEqual([1, 2]);
-    expect(cache.core.corrupt.l2).toBe(1);
+    expect(cache.corruptCounts.l2).toBe(1);
   });
 });
 

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { AccessEvent, BodyResult } from '@prewarm/cache';
 import type { Diagnosis } from '@prewarm/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CacheHarness, day, sleep } from './harness.js';
@@ -14,15 +15,16 @@ const fake = (n: number): Diagnosis => ({ n }) as unknown as Diagnosis;
 
 describe('read-through', () => {
   it('computes on a miss, then hits from L4 and from Redis with the same value', async () => {
-    const cache = await h.cache();
+    const prefix = CacheHarness.prefix();
+    const cache = await h.cache({ prefix });
     let computed = 0;
     const compute = async () => ({ value: fake(++computed), watermark: 5 });
     const first = await cache.diagnosis(['A', 'B'], RANGE, 'v', compute);
     expect(first).toEqual({ value: { n: 1 }, hit: false, tier: 'compute' });
     const second = await cache.diagnosis(['A', 'B'], RANGE, 'v', compute);
     expect(second).toEqual({ value: { n: 1 }, hit: true, tier: 'l4' });
-    cache.core.memory.clear();
-    const third = await cache.diagnosis(['A', 'B'], RANGE, 'v', compute);
+    const elsewhere = await h.cache({ prefix }); // another process: its L4 is empty
+    const third = await elsewhere.diagnosis(['A', 'B'], RANGE, 'v', compute);
     expect(third).toEqual({ value: { n: 1 }, hit: true, tier: 'redis' });
     expect(computed).toBe(1);
   });
@@ -71,18 +73,6 @@ describe('read-through', () => {
     const result = await cache.diagnosis(['A'], RANGE, 'v', async () => ({ value: fake(3), watermark: 1 }));
     expect(result.value).toEqual({ n: 3 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-  });
-
-  it('releases a lease only with its own token', async () => {
-    const cache = await h.cache();
-    const leases = cache.core.leases;
-    const token = await leases.acquire('lease:x');
-    expect(token).not.toBeNull();
-    expect(await leases.acquire('lease:x')).toBeNull();
-    expect(await leases.release('lease:x', 'not-the-token')).toBe(false);
-    expect(await leases.held('lease:x')).toBe(true);
-    expect(await leases.release('lease:x', token!)).toBe(true);
-    expect(await leases.held('lease:x')).toBe(false);
   });
 
   it('serves a stale entry within grace and refreshes it in the background', async () => {
@@ -184,7 +174,8 @@ describe('L1 raw orders', () => {
 describe('L3 as an HTTP body', () => {
   it('serves the stored JSON payload as it is, from Redis and from L4', async () => {
     const { gunzipSync } = await import('node:zlib');
-    const cache = await h.cache();
+    const prefix = CacheHarness.prefix();
+    const cache = await h.cache({ prefix });
     const value = { n: 5, text: 'é'.repeat(100) } as unknown as Diagnosis;
     const miss = await cache.diagnosisBody(['A'], RANGE, 'v', async () => ({ value, watermark: 1 }));
     expect(miss).toMatchObject({ hit: false, tier: 'compute' });
@@ -194,20 +185,88 @@ describe('L3 as an HTTP body', () => {
       throw new Error('must not compute');
     });
     expect(fromL4.tier).toBe('l4');
-    cache.core.memory.clear();
-    const fromRedis = await cache.diagnosisBody(['A'], RANGE, 'v', async () => {
+    const elsewhere = await h.cache({ prefix }); // another process: its L4 is empty
+    const fromRedis = await elsewhere.diagnosisBody(['A'], RANGE, 'v', async () => {
       throw new Error('must not compute');
     });
     expect(fromRedis).toMatchObject({ hit: true, tier: 'redis' });
     expect(decode(fromRedis.body)).toEqual(value);
     // A body read from Redis is kept in L4: the next one costs no I/O…
-    const again = await cache.diagnosisBody(['A'], RANGE, 'v', async () => {
+    const again = await elsewhere.diagnosisBody(['A'], RANGE, 'v', async () => {
       throw new Error('must not compute');
     });
     expect(again.tier).toBe('l4');
     // …and a decoded read decodes it once, from memory.
-    const decoded = await cache.diagnosis(['A'], RANGE, 'v', async () => ({ value: fake(0), watermark: 1 }));
+    const decoded = await elsewhere.diagnosis(['A'], RANGE, 'v', async () => ({ value: fake(0), watermark: 1 }));
     expect(decoded).toEqual({ value, hit: true, tier: 'l4' });
+  });
+});
+
+describe('L3 bodies share one round trip', () => {
+  /** The GETs clients send for `key` while `work` runs (MONITOR sees every command in order). */
+  async function getsOf(key: string, work: () => Promise<unknown>): Promise<number> {
+    const monitor = await h.client().monitor();
+    const marker = `done-${CacheHarness.prefix()}`;
+    let gets = 0;
+    const seen = new Promise<void>((resolve) =>
+      monitor.on('monitor', (_time: string, args: string[]) => {
+        if (args[0]?.toLowerCase() === 'get' && args[1] === key) gets++;
+        if (args[1] === marker) resolve();
+      }),
+    );
+    await work();
+    await h.client().echo(marker);
+    await seen;
+    monitor.disconnect();
+    return gets;
+  }
+  const neverCompute = async (): Promise<never> => {
+    throw new Error('must not compute');
+  };
+
+  it('reads a missing body with one GET and computes it once for concurrent readers', async () => {
+    const cache = await h.cache();
+    let computed = 0;
+    const compute = async () => {
+      computed++;
+      await sleep(50);
+      return { value: fake(1), watermark: 1 };
+    };
+    const key = await cache.diagnosisKey(['A'], RANGE, 'v');
+    let results: BodyResult[] = [];
+    const gets = await getsOf(key, async () => {
+      results = await Promise.all(Array.from({ length: 20 }, () => cache.diagnosisBody(['A'], RANGE, 'v', compute)));
+    });
+    expect(gets).toBe(1);
+    expect(computed).toBe(1);
+    expect(new Set(results.map((r) => `${r.hit} ${r.tier}`))).toEqual(new Set(['false compute']));
+  });
+
+  it('shares one GET among concurrent body and decoded reads of an entry in Redis, each read logged', async () => {
+    const prefix = CacheHarness.prefix();
+    const writer = await h.cache({ prefix });
+    await writer.writeDiagnosis(['A'], RANGE, 'v', { value: fake(4), watermark: 1 });
+    const events: AccessEvent[] = [];
+    const cache = await h.cache({ prefix, onRead: (e) => events.push(e) });
+    const key = await cache.diagnosisKey(['A'], RANGE, 'v');
+    const read = () =>
+      Promise.all([
+        cache.diagnosisBody(['A'], RANGE, 'v', neverCompute),
+        cache.diagnosisBody(['A'], RANGE, 'v', neverCompute),
+        cache.diagnosis(['A'], RANGE, 'v', neverCompute),
+      ]);
+    let first: Awaited<ReturnType<typeof read>> | undefined;
+    expect(await getsOf(key, async () => (first = await read()))).toBe(1);
+    const [a, b, decoded] = first!;
+    expect([a.tier, b.tier, decoded.tier]).toEqual(['redis', 'redis', 'redis']);
+    expect(a.body).toBe(b.body);
+    expect(decoded.value).toEqual({ n: 4 });
+    expect(events.map((e) => [e.level, e.stores, e.hit, e.tier])).toEqual(Array.from({ length: 3 }, () => ['l3', 'A', true, 'redis']));
+    // Kept in L4 as the body: the next reads cost no I/O, and the decoded one decodes it.
+    let again: Awaited<ReturnType<typeof read>> | undefined;
+    expect(await getsOf(key, async () => (again = await read()))).toBe(0);
+    expect(again!.map((r) => r.tier)).toEqual(['l4', 'l4', 'l4']);
+    expect(again![2].value).toEqual({ n: 4 });
   });
 });
 

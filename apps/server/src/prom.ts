@@ -122,8 +122,8 @@ export class PrewarmMetrics {
       g.set({ kind: 'raw' }, st.bytes.raw);
       g.set({ kind: 'stored' }, st.bytes.stored);
     });
-    gauge('prewarm_l4_entries', 'Entries in the in-process tier (this process)', [], async (g, s) => g.set(s.cache.core.memory.entries));
-    gauge('prewarm_l4_bytes', 'Estimated bytes of the in-process tier (this process)', [], async (g, s) => g.set(s.cache.core.memory.bytes));
+    gauge('prewarm_l4_entries', 'Entries in the in-process tier (this process)', [], async (g, s) => g.set(s.cache.memoryTierStats().entries));
+    gauge('prewarm_l4_bytes', 'Estimated bytes of the in-process tier (this process)', [], async (g, s) => g.set(s.cache.memoryTierStats().bytes));
     gauge('prewarm_access_stream_lag', 'Access-stream entries not yet read by the hot-store analyzer (an entry merges identical reads)', [], async (g, s) => {
       const groups = (await s.state.xinfo('GROUPS', s.cache.keys.accessStream).catch(() => [])) as unknown[][];
       let lag = 0;

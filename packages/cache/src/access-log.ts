@@ -1,7 +1,6 @@
-import type { Cluster, Redis } from 'ioredis';
-import { type Keyspace, LEVELS, type Level } from '@prewarm/redis';
+import { type Keyspace, LEVELS, type Level, LuaScript, type RedisConnection } from '@prewarm/redis';
 import type { Logger } from '@prewarm/telemetry';
-import { LuaScript } from '@prewarm/redis';
+import { AccessLogLostError } from './errors.js';
 
 /** Where a read's answer came from. */
 export type Tier = 'l4' | 'redis' | 'stale' | 'compute';
@@ -20,6 +19,16 @@ export interface AccessEvent {
   /** Epoch ms of the read. */
   at: number;
 }
+
+/** How one read is described in the access log. */
+export interface AccessScope {
+  stores: string;
+  from: string;
+  to: string;
+}
+
+/** Records one read that began at `started` (`performance.now()`): in the access log and to the `onRead` hook. */
+export type RecordRead = (level: Level, scope: AccessScope, hit: boolean, tier: Tier, started: number) => void;
 
 /** One stream entry: identical reads of one flush interval (same level, set, range, hit, tier), merged. */
 export interface AccessEntry extends AccessEvent {
@@ -108,14 +117,15 @@ export class AccessLog {
   private counters: Counters = new Map();
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
-  private flushing: Promise<void> | undefined;
+  /** The write on its way; resolves to its error when the batch was dropped. */
+  private flushing: Promise<unknown> | undefined;
   /** Reads dropped (buffer full, or their batch failed). */
   dropped = 0;
   /** Reads written. */
   written = 0;
 
   constructor(
-    private readonly state: Redis | Cluster,
+    private readonly state: RedisConnection,
     private readonly keys: Keyspace,
     private readonly logger: Logger,
     readonly options: AccessLogOptions = DEFAULT_ACCESS_LOG,
@@ -165,40 +175,52 @@ export class AccessLog {
    * a steady stream of reads is written every `flushIntervalMs`, not on every round trip.
    */
   async flush(): Promise<void> {
+    await this.writeBuffered();
+  }
+
+  /** `flush`, answering the error of its own batch when that batch was dropped (undefined otherwise). */
+  private async writeBuffered(): Promise<{ reads: number; error: unknown } | undefined> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     while (this.flushing) await this.flushing;
-    if (this.reads === 0) return;
+    if (this.reads === 0) return undefined;
     const batch = { entries: [...this.entries.values()], reads: this.reads, counters: this.counters };
     this.entries = new Map();
     this.reads = 0;
     this.counters = new Map();
-    this.flushing = this.write(batch).finally(() => {
+    const writing = this.write(batch).finally(() => {
       this.flushing = undefined;
       if (this.entries.size >= this.options.batchSize) this.flushSoon();
     });
-    await this.flushing;
+    this.flushing = writing;
+    const error = await writing;
+    return error === undefined ? undefined : { reads: batch.reads, error };
   }
 
-  private async write(batch: { entries: AccessEntry[]; reads: number; counters: Counters }): Promise<void> {
+  /** Resolves to the error when the batch was dropped. */
+  private async write(batch: { entries: AccessEntry[]; reads: number; counters: Counters }): Promise<unknown> {
     const args: (string | number)[] = [this.options.maxLen, batch.counters.size];
     for (const [field, n] of batch.counters) args.push(field, n);
     for (const entry of batch.entries) args.push(encodeAccessEntry(entry));
     try {
       await APPEND.run(this.state, [this.keys.accessStream, this.keys.stats], args);
       this.written += batch.reads;
+      return undefined;
     } catch (err) {
       this.dropped += batch.reads;
       this.logger.warn({ err, reads: batch.reads, entries: batch.entries.length }, 'access log batch dropped');
+      return err ?? new Error('access log write failed');
     }
   }
 
+  /** Writes what is buffered; an `AccessLogLostError` when that last batch could not be written. */
   async close(): Promise<void> {
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = undefined;
-    await this.flush();
+    const lost = await this.writeBuffered();
+    if (lost) throw new AccessLogLostError(lost.reads, { cause: lost.error });
   }
 }
 

@@ -1,6 +1,8 @@
+import { gunzipSync } from 'node:zlib';
 import { COMPRESSOR_IDS, type Codec, LAYOUT_IDS, OFFLOAD_MIN_BYTES, compressorById } from './codec/index.js';
 import type { EnvelopeHeader } from './envelope.js';
 import { CorruptEntryError } from './errors.js';
+import type { Body } from './memory-tier.js';
 
 /** How a level's values become envelope payloads and back. */
 export interface EntryCodec<T> {
@@ -20,6 +22,16 @@ export function bodyEncoding(header: EnvelopeHeader): 'gzip' | 'identity' | null
   if (header.codecId === COMPRESSOR_IDS.gzip) return 'gzip';
   if (header.codecId === COMPRESSOR_IDS.identity) return 'identity';
   return null;
+}
+
+/** The value of a JSON body (gzip or plain): how an entry kept only as a body is decoded. */
+export function parseBody(body: Body): unknown {
+  return JSON.parse((body.encoding === 'gzip' ? gunzipSync(body.bytes) : body.bytes).toString('utf8'));
+}
+
+/** A value as a plain JSON body: what is sent when no stored payload can be sent as it is. */
+export function jsonBody(value: unknown): Body {
+  return { bytes: Buffer.from(JSON.stringify(value)), encoding: 'identity' };
 }
 
 /** Serialized payloads above this size are compressed on the threadpool, off the event loop. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisConnection } from '@prewarm/redis';
 import type { Logger } from '@prewarm/telemetry';
 
 /** What changed: entries rewritten in place, and/or store generations bumped. */
-export interface Invalidation {
+export interface InvalidationMessage {
   keys?: string[];
   generations?: Record<string, number>;
   /** Drop everything held in memory (the source was replaced). */
@@ -19,13 +19,13 @@ export interface Invalidation {
  */
 export class InvalidationBus {
   readonly origin = randomUUID();
-  private readonly subscriber: Redis | Cluster;
+  private readonly subscriber: RedisConnection;
   private started: Promise<void> | undefined;
 
   constructor(
-    private readonly publisher: Redis | Cluster,
+    private readonly publisher: RedisConnection,
     private readonly channel: string,
-    private readonly handlers: { onMessage: (m: Invalidation) => void; onResync: () => void },
+    private readonly handlers: { onMessage: (m: InvalidationMessage) => void; onResync: () => void },
     private readonly logger: Logger,
   ) {
     this.subscriber = publisher.duplicate();
@@ -41,7 +41,7 @@ export class InvalidationBus {
       this.subscriber.on('message', (channel: string, text: string) => {
         if (channel !== this.channel) return;
         try {
-          const message = JSON.parse(text) as Invalidation;
+          const message = JSON.parse(text) as InvalidationMessage;
           if (message.origin !== this.origin) this.handlers.onMessage(message);
         } catch (err) {
           this.logger.warn({ err }, 'ignoring a malformed invalidation message');
@@ -53,7 +53,7 @@ export class InvalidationBus {
     return this.started;
   }
 
-  async publish(message: Invalidation): Promise<void> {
+  async publish(message: InvalidationMessage): Promise<void> {
     if ((message.keys?.length ?? 0) === 0 && !message.generations && !message.flush) return;
     await this.publisher.publish(this.channel, JSON.stringify({ ...message, origin: this.origin }));
   }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisConnection } from '@prewarm/redis';
+import { type Logger, silentLogger } from '@prewarm/telemetry';
+import type { ChainableCommander } from 'ioredis';
 
 export interface LeaseOptions {
   /** How long a lease holds if its owner dies without releasing it. */
@@ -14,6 +16,22 @@ export const DEFAULT_LEASE: LeaseOptions = Object.freeze({ leaseMs: 30_000, wait
 
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+/** Replies of a pipeline, in the order its commands were queued. */
+export type PipelineReplies = readonly [error: Error | null, reply: unknown][];
+
+/** What computing once across processes needs to know of the work a lease guards. */
+export interface LeasedWork<T> {
+  /** The guarded key, for the log. */
+  key: string;
+  /** Computes and writes the result: under the lease, or without it once the wait is over. */
+  compute(): Promise<T>;
+  /**
+   * One poll of a waiter: queues on `pipeline` the reads that find the holder's result, and
+   * returns how to read their replies — the result, or null while it has not landed.
+   */
+  poll(pipeline: ChainableCommander): (replies: PipelineReplies) => T | null;
+}
+
 /**
  * Cross-process single flight: the first process to miss takes a lease (`SET NX PX`) and
  * computes; the others wait for the value. Release is safe — a Lua compare-and-delete, so an
@@ -21,8 +39,9 @@ const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return red
  */
 export class Leases {
   constructor(
-    private readonly redis: Redis | Cluster,
+    private readonly redis: RedisConnection,
     readonly options: LeaseOptions = DEFAULT_LEASE,
+    private readonly logger: Logger = silentLogger,
   ) {}
 
   /** A token when the lease is ours, null when another process holds it. */
@@ -39,8 +58,44 @@ export class Leases {
   async held(leaseKey: string): Promise<boolean> {
     return (await this.redis.exists(leaseKey)) === 1;
   }
+
+  /**
+   * Runs `work` once across processes: computes under the lease, or waits for the process that
+   * holds it. A waiter polls the result and the lease in one round trip (10 ms, doubling to
+   * 80 ms by default) and takes the result when it lands; when the lease goes away first (the
+   * owner gave up or died) it tries to take the lease itself; past `waitMs` it computes without.
+   */
+  async once<T>(leaseKey: string, work: LeasedWork<T>): Promise<T> {
+    const deadline = Date.now() + this.options.waitMs;
+    let pause = this.options.pollMs;
+    for (;;) {
+      const token = await this.acquire(leaseKey);
+      if (token) {
+        try {
+          return await work.compute();
+        } finally {
+          await this.release(leaseKey, token).catch(() => {});
+        }
+      }
+      while (Date.now() < deadline) {
+        await sleep(pause);
+        pause = Math.min(pause * 2, this.options.pollMs * 8);
+        const pipeline = this.redis.pipeline();
+        const read = work.poll(pipeline);
+        pipeline.exists(leaseKey);
+        const replies = (await pipeline.exec()) ?? [];
+        const result = read(replies.slice(0, -1));
+        if (result !== null) return result;
+        if (!replies.at(-1)?.[1]) break; // the owner gave up or died: try to take the lease
+      }
+      if (Date.now() >= deadline) {
+        this.logger.warn({ key: work.key }, 'lease wait timed out; computing without the lease');
+        return work.compute();
+      }
+    }
+  }
 }
 
-export function sleep(ms: number): Promise<void> {
+function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,8 +1,13 @@
-import type { DailyMetrics, Diagnosis } from '@prewarm/domain';
-import { DEFAULT_CODECS } from './codec/index.js';
-import type { Codec } from './codec/index.js';
-import { entryCodec } from './entry-codec.js';
-import type { LevelCodecs } from './hierarchical-cache.js';
+import type { DailyMetrics, Diagnosis, Order } from '@prewarm/domain';
+import { type Codec, DEFAULT_CODECS } from './codec/index.js';
+import { type EntryCodec, entryCodec } from './entry-codec.js';
+
+/** The entry codec of each level: what a `HierarchicalCache` stores its values with. */
+export interface LevelCodecs {
+  l1: EntryCodec<Order[]>;
+  l2: EntryCodec<DailyMetrics>;
+  l3: EntryCodec<Diagnosis>;
+}
 
 /** The measured default codec of each level (docs/codecs.md). */
 export function defaultLevelCodecs(): LevelCodecs {

@@ -1,4 +1,4 @@
-import type { CacheCoreOptions } from './cache.js';
+import type { CacheCoreOptions } from './cache-core.js';
 import { Keyspace } from '@prewarm/redis';
 
 /** The cache part of prewarm's configuration (structurally `Config['cache']`). */

@@ -1,5 +1,6 @@
-import type { CacheCore } from './cache.js';
-import { LEVELS, type Level, countKeys, scanKeys, scanTargets } from '@prewarm/redis';
+import { type Keyspace, LEVELS, type Level, type RedisConnection, countKeys, scanTargets } from '@prewarm/redis';
+import type { AccessLog } from './access-log.js';
+import type { MemoryTierReport } from './memory-tier-report.js';
 
 export interface LevelStats {
   keys: number;
@@ -37,20 +38,28 @@ function infoField(info: string, name: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-export async function readStats(core: CacheCore): Promise<CacheStats> {
-  await core.accessLog.flush();
-  const keys = core.keys;
-  const infos = await Promise.all(scanTargets(core.cache).map((n) => n.info('memory')));
+/** Where the statistics come from. */
+export interface StatsSources {
+  cache: RedisConnection;
+  state: RedisConnection;
+  keys: Keyspace;
+  accessLog: AccessLog;
+  memoryTier: MemoryTierReport;
+}
+
+export async function readStats({ cache, state, keys, accessLog, memoryTier }: StatsSources): Promise<CacheStats> {
+  await accessLog.flush();
+  const infos = await Promise.all(scanTargets(cache).map((n) => n.info('memory')));
   const used = infos.reduce((s, i) => s + infoField(i, 'used_memory'), 0);
   const max = infos.reduce((s, i) => s + infoField(i, 'maxmemory'), 0);
-  const counters = Object.fromEntries(Object.entries(await core.state.hgetall(keys.stats)).map(([k, v]) => [k, Number(v)]));
+  const counters = Object.fromEntries(Object.entries(await state.hgetall(keys.stats)).map(([k, v]) => [k, Number(v)]));
   const c = (field: string): number => counters[field] ?? 0;
   const levels = {} as Record<Level, LevelStats>;
   for (const level of LEVELS) {
     const hits = c(`${level}:hits`);
     const misses = c(`${level}:misses`);
     levels[level] = {
-      keys: await countKeys(core.cache, keys.pattern(level), (k) => keys.levelOf(k) === level),
+      keys: await countKeys(cache, keys.pattern(level), (k) => keys.levelOf(k) === level),
       hits,
       misses,
       hit_rate: hits + misses > 0 ? round((100 * hits) / (hits + misses)) : null,
@@ -64,7 +73,7 @@ export async function readStats(core: CacheCore): Promise<CacheStats> {
   const reads = LEVELS.reduce((s, l) => s + levels[l].hits + levels[l].misses, 0);
   const raw = LEVELS.reduce((s, l) => s + levels[l].raw_bytes, 0);
   const stored = LEVELS.reduce((s, l) => s + levels[l].stored_bytes, 0);
-  const l4 = await memoryTierTotals(core);
+  const l4 = await memoryTier.totals();
   return {
     used_memory_mb: round(used / MB),
     max_memory_mb: max > 0 ? round(max / MB) : null,
@@ -76,24 +85,6 @@ export async function readStats(core: CacheCore): Promise<CacheStats> {
     levels,
     l4: { hits: c('l4:hits'), ...l4 },
     bytes: { raw, stored, stored_pct: raw > 0 ? round((100 * stored) / raw) : null },
-    access_log: { length: await core.state.xlen(keys.accessStream) },
+    access_log: { length: await state.xlen(keys.accessStream) },
   };
-}
-
-/** L4 lives in each process: sum the reports processes keep on the state Redis, plus our own. */
-async function memoryTierTotals(core: CacheCore): Promise<{ processes: number; entries: number; bytes: number }> {
-  await core.reportMemoryTier();
-  let processes = 0;
-  let entries = 0;
-  let bytes = 0;
-  for await (const keys of scanKeys(core.state, core.keys.memoryTierPattern)) {
-    for (const key of keys) {
-      const r = await core.state.hgetall(key);
-      if (!r.entries) continue;
-      processes++;
-      entries += Number(r.entries);
-      bytes += Number(r.bytes ?? 0);
-    }
-  }
-  return { processes, entries, bytes };
 }

@@ -1,4 +1,4 @@
-import { type HierarchicalCache, Watermarks, monthOf } from '@prewarm/cache';
+import type { HierarchicalCache } from '@prewarm/cache';
 import {
   type DateRange,
   type DiagnosisThresholds,
@@ -42,7 +42,7 @@ export async function warmStore(
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   // Read whole months for L1, and the previous periods the diagnoses compare with.
   const earliest = [options.range.from, ...options.diagnosisRanges.map((r) => previousRange(r).from)].sort()[0]!;
-  const read: DateRange = { from: `${monthOf(earliest)}-01`, to: options.range.to };
+  const read: DateRange = { from: `${earliest.slice(0, 7)}-01`, to: options.range.to };
   const builder = new DailyMetricsBuilder(new Map([[store!.store_id, store!]]), read);
   const chunks = new Map<string, Order[]>();
   let watermark = -1;
@@ -110,8 +110,7 @@ export async function detectChanges(
   window: DateRange,
   options: ComputeOptions = {},
 ): Promise<ChangeReport> {
-  const watermarks = new Watermarks(cache.core.state, cache.keys);
-  const [previous, current, stores] = await Promise.all([watermarks.all(), source.maxUpdatedAt(), computer.stores()]);
+  const [previous, current, stores] = await Promise.all([cache.watermarks.all(), source.maxUpdatedAt(), computer.stores()]);
   const changed: string[] = [];
   let droppedEntries = 0;
   for (const [storeId, max] of current) {
@@ -178,5 +177,5 @@ async function addPreviousDays(
 
 /** Records the watermarks a run has made the cache consistent with. */
 export async function recordWatermarks(cache: HierarchicalCache, values: ReadonlyMap<string, number>): Promise<void> {
-  await new Watermarks(cache.core.state, cache.keys).set(values);
+  await cache.watermarks.set(values);
 }

@@ -5,7 +5,7 @@ import { jsonLayout } from './json-layout.js';
 import { identityCompressor } from './compressor.js';
 import { brotliCompressor, gzipCompressor } from './zlib-compressors.js';
 
-export interface LevelCodecs {
+export interface DefaultCodecs {
   /** Raw orders, one store × one business month a chunk. */
   readonly l1: Codec<Order[]>;
   /** Daily metrics of one store-day (JSON). */
@@ -25,7 +25,7 @@ export interface LevelCodecs {
  *   (≈ 12 µs vs 4 µs) and churns the GC on every range read (30 inflates for a 30-day range,
  *   docs/benchmarks.md); L2 is read in ranges and never sent as it is.
  */
-export const DEFAULT_CODECS: LevelCodecs = Object.freeze({
+export const DEFAULT_CODECS: DefaultCodecs = Object.freeze({
   l1: Object.freeze({ layout: columnarOrdersLayout, compressor: brotliCompressor(4) }),
   l2: Object.freeze({ layout: jsonLayout, compressor: identityCompressor }),
   l3: Object.freeze({ layout: jsonLayout, compressor: gzipCompressor(6) }),

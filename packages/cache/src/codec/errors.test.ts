@@ -23,6 +23,7 @@ describe('codec errors', () => {
       'json cannot encode the value: undefined is not a JSON value',
     ]);
     for (const e of errors) expect(e).toBeInstanceOf(CodecError);
+    expect(errors.map((e) => e.code)).toEqual(['E_CODEC_UNKNOWN', 'E_CODEC_UNAVAILABLE', 'E_CODEC_CORRUPT', 'E_CODEC_UNENCODABLE']);
   });
 
   it('keep the cause', () => {

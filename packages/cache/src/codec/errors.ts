@@ -4,6 +4,7 @@
  */
 export class CodecError extends Error {
   static readonly code: string = 'E_CODEC';
+  readonly code: string = CodecError.code;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'CodecError';
@@ -13,6 +14,7 @@ export class CodecError extends Error {
 /** A stored layout or compressor id that this build does not know (a newer writer, or garbage). */
 export class UnknownCodecError extends CodecError {
   static override readonly code = 'E_CODEC_UNKNOWN';
+  override readonly code = UnknownCodecError.code;
   constructor(
     readonly kind: 'layout' | 'compressor',
     /** The id or name asked for. */
@@ -26,6 +28,7 @@ export class UnknownCodecError extends CodecError {
 /** A known codec whose implementation cannot be loaded here (zstd without its native binding). */
 export class CodecUnavailableError extends CodecError {
   static override readonly code = 'E_CODEC_UNAVAILABLE';
+  override readonly code = CodecUnavailableError.code;
   constructor(
     readonly codec: string,
     options?: { cause?: unknown },
@@ -38,6 +41,7 @@ export class CodecUnavailableError extends CodecError {
 /** Bytes that do not decode: truncated, corrupted, or not produced by this codec. */
 export class CorruptPayloadError extends CodecError {
   static override readonly code = 'E_CODEC_CORRUPT';
+  override readonly code = CorruptPayloadError.code;
   constructor(
     /** The layout or compressor that rejected the bytes. */
     readonly codec: string,
@@ -52,6 +56,7 @@ export class CorruptPayloadError extends CodecError {
 /** A value the layout cannot represent exactly (a caller bug, found when writing). */
 export class UnencodableValueError extends CodecError {
   static override readonly code = 'E_CODEC_UNENCODABLE';
+  override readonly code = UnencodableValueError.code;
   constructor(
     readonly codec: string,
     detail: string,

@@ -10,7 +10,7 @@ export {
 export { columnarOrdersLayout } from './columnar-orders-layout.js';
 export { COMPRESSOR_IDS, type Compressor, type CompressorName, identityCompressor } from './compressor.js';
 export { compressorById, compressorByName } from './compressor-registry.js';
-export { DEFAULT_CODECS, type LevelCodecs } from './defaults.js';
+export { DEFAULT_CODECS, type DefaultCodecs } from './defaults.js';
 export {
   CODEC_ERROR_CLASSES,
   CodecError,
