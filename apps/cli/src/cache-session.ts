@@ -14,20 +14,28 @@ export interface CacheSession {
 export async function openCacheSession(config: Config, logger: Logger): Promise<CacheSession> {
   const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state' });
   let cacheRedis: Redis = state;
+  const disconnect = () => {
+    state.disconnect();
+    if (cacheRedis !== state) cacheRedis.disconnect();
+  };
   try {
     if (!config.redis.shared) cacheRedis = await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache' });
     const cache = await HierarchicalCache.create({ cache: cacheRedis, state, ...cacheOptionsFrom(config.cache), codecs: defaultLevelCodecs(), logger });
     return {
       cache,
       close: async () => {
-        await cache.close();
-        state.disconnect();
-        if (cacheRedis !== state) cacheRedis.disconnect();
+        try {
+          await cache.close();
+        } catch (err) {
+          // The command's work is done: what closing could not finish (the last access-log batch) is a warning.
+          logger.warn({ err }, 'closing the cache failed');
+        } finally {
+          disconnect();
+        }
       },
     };
   } catch (err) {
-    state.disconnect();
-    if (cacheRedis !== state) cacheRedis.disconnect();
+    disconnect();
     throw err;
   }
 }

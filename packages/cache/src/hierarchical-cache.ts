@@ -34,9 +34,15 @@ export class HierarchicalCache {
     this.watermarks = new Watermarks(core.state, core.keys);
   }
 
+  /** A started cache; when starting fails, what it opened is closed again (the connections stay the caller's). */
   static async create(options: HierarchicalCacheOptions): Promise<HierarchicalCache> {
     const cache = new HierarchicalCache(options);
-    await cache.core.start();
+    try {
+      await cache.core.start();
+    } catch (err) {
+      await cache.close().catch(() => {});
+      throw err;
+    }
     return cache;
   }
 

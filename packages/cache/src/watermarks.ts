@@ -1,5 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
-import type { Keyspace } from '@prewarm/redis';
+import type { Keyspace, RedisConnection } from '@prewarm/redis';
 
 /**
  * Per-store source watermarks (greatest `updated_at` seen, epoch ms) on the state Redis:
@@ -7,7 +6,7 @@ import type { Keyspace } from '@prewarm/redis';
  */
 export class Watermarks {
   constructor(
-    private readonly state: Redis | Cluster,
+    private readonly state: RedisConnection,
     private readonly keys: Keyspace,
   ) {}
 
