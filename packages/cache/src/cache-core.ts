@@ -56,25 +56,35 @@ export class CacheCore {
 
   constructor(options: CacheCoreOptions) {
     const { cache, state, onRead } = options;
+    const keys = options.keyspace ?? new Keyspace();
     const logger = (options.logger ?? silentLogger).child({ component: 'cache' });
     const ttl = { ...DEFAULT_TTLS, ...options.ttl };
-    const keys = (this.keys = options.keyspace ?? new Keyspace());
-    const memory = (this.memory = new MemoryTier(options.memory ?? DEFAULT_MEMORY));
-    const accessLog = (this.accessLog = new AccessLog(state, keys, logger, { ...DEFAULT_ACCESS_LOG, ...options.accessLog }));
-    const generations = (this.generations = new Generations(state, keys, options.generationsMaxAgeMs ?? 1000));
-    const invalidation = (this.invalidation = new Invalidator({ cache, state, keys, memory, generations, logger }));
-    const leases = (this.leases = new Leases(cache, { ...DEFAULT_LEASE, ...options.lease }, logger));
-    const entries = (this.entries = new EntryStore({ cache, state, keys, memory, ttl, logger, announceRewritten: (k) => invalidation.announceRewritten(k) }));
-    const recordRead: RecordRead = (this.recordRead = (level, scope, hit, tier, started) => {
+    const memory = new MemoryTier(options.memory ?? DEFAULT_MEMORY);
+    const shared = { cache, state, keys, memory, ttl, logger };
+    const accessLog = new AccessLog(state, keys, logger, { ...DEFAULT_ACCESS_LOG, ...options.accessLog });
+    const generations = new Generations(state, keys, options.generationsMaxAgeMs ?? 1000);
+    const invalidation = new Invalidator({ ...shared, generations });
+    const leases = new Leases(cache, { ...DEFAULT_LEASE, ...options.lease }, logger);
+    const entries = new EntryStore({ ...shared, announceRewritten: (k) => invalidation.announceRewritten(k) });
+    const recordRead: RecordRead = (level, scope, hit, tier, started) => {
       const event = { level, ...scope, hit, tier, latencyUs: (performance.now() - started) * 1000, at: Date.now() };
       accessLog.record(event);
       onRead?.(event);
-    });
-    const reads = (this.reads = new ReadThrough({ cache, keys, memory, entries, leases, ttl, logger, recordRead }));
-    this.bodies = new BodyReader({ memory, reads, ttl, recordRead });
-    this.memoryReport = new MemoryTierReport(state, keys, memory, invalidation.origin);
+    };
+    const reads = new ReadThrough({ ...shared, entries, leases, recordRead });
     this.cache = cache;
     this.state = state;
+    this.keys = keys;
+    this.memory = memory;
+    this.generations = generations;
+    this.leases = leases;
+    this.entries = entries;
+    this.reads = reads;
+    this.bodies = new BodyReader({ ...shared, reads, recordRead });
+    this.invalidation = invalidation;
+    this.accessLog = accessLog;
+    this.recordRead = recordRead;
+    this.memoryReport = new MemoryTierReport(state, keys, memory, invalidation.origin);
   }
 
   /** Subscribes to invalidations, loads generations and starts reporting L4; call once before reading. */

@@ -30,7 +30,7 @@ export class HierarchicalCache {
   private constructor(options: HierarchicalCacheOptions) {
     const core = (this.core = new CacheCore(options));
     this.codecs = options.codecs;
-    this.l2 = new L2Ranges({ codec: options.codecs.l2, cache: core.cache, keys: core.keys, memory: core.memory, entries: core.entries, leases: core.leases, recordRead: core.recordRead });
+    this.l2 = new L2Ranges({ ...core, codec: options.codecs.l2 });
     this.watermarks = new Watermarks(core.state, core.keys);
   }
 

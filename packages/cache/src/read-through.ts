@@ -40,7 +40,7 @@ export interface ReadThroughParts {
 }
 
 /** The value of an L4 entry or a fetched result, decoding a body-only one. */
-export function valueOf(found: { value?: unknown; body?: Body | undefined }): unknown {
+function valueOf(found: { value?: unknown; body?: Body | undefined }): unknown {
   return found.value === undefined && found.body ? parseBody(found.body) : found.value;
 }
 
