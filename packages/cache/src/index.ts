@@ -1,5 +1,5 @@
 export { HierarchicalCache, type HierarchicalCacheOptions } from './hierarchical-cache.js';
-export { type LevelCodecs, defaultLevelCodecs } from './level-codecs.js';
+export { defaultLevelCodecs } from './level-codecs.js';
 export { cacheOptionsFrom } from './settings.js';
 export type { ReadResult } from './read-through.js';
 export type { BodyResult } from './body-reader.js';
