@@ -26,20 +26,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PerformanceObserver, constants as perfConstants, performance } from 'node:perf_hooks';
+import { HierarchicalCache, Keyspace, type BodyResult, type ReadResult, type StoreSet, defaultLevelCodecs } from '@prewarm/cache';
 import {
   type EntryCodec,
-  HierarchicalCache,
-  Keyspace,
-  type BodyResult,
-  type ReadResult,
-  type StoreSet,
-  codecs as codecParts,
   decodeEnvelope,
-  defaultLevelCodecs,
   encodeEnvelope,
   entryCodec,
+  identityCompressor,
+  jsonLayoutOf,
   readHeader,
-} from '@prewarm/cache';
+  zstdAvailable,
+  zstdCompressor,
+} from '@prewarm/cache/codecs';
 import { CachedComputer, SourceComputer, thresholdsVariant } from '@prewarm/compute';
 import { DEFAULT_THRESHOLDS, type DailyMetrics, type DateRange, type Diagnosis, addDays, eachDate } from '@prewarm/domain';
 import { openSource } from '@prewarm/source';
@@ -262,11 +260,11 @@ async function main(): Promise<void> {
   }
 
   const alternatives = [
-    { name: 'identity', compressor: codecParts.identityCompressor },
-    ...(codecParts.zstdAvailable() ? [{ name: 'zstd-3', compressor: codecParts.zstdCompressor(3) }] : []),
+    { name: 'identity', compressor: identityCompressor },
+    ...(zstdAvailable() ? [{ name: 'zstd-3', compressor: zstdCompressor(3) }] : []),
   ];
-  const altL3 = alternatives.map((a) => ({ ...a, codec: entryCodec<Diagnosis>({ layout: codecParts.jsonLayoutOf<Diagnosis>(), compressor: a.compressor }) }));
-  const altL2 = alternatives.map((a) => ({ ...a, codec: entryCodec<DailyMetrics>({ layout: codecParts.jsonLayoutOf<DailyMetrics>(), compressor: a.compressor }) }));
+  const altL3 = alternatives.map((a) => ({ ...a, codec: entryCodec<Diagnosis>({ layout: jsonLayoutOf<Diagnosis>(), compressor: a.compressor }) }));
+  const altL2 = alternatives.map((a) => ({ ...a, codec: entryCodec<DailyMetrics>({ layout: jsonLayoutOf<DailyMetrics>(), compressor: a.compressor }) }));
   const altEntries = {
     l3: await Promise.all(altL3.map(async (a) => ({ name: a.name, codec: a.codec, entries: await reencode(all.entries, codecs.l3, a.codec) }))),
     l2: await Promise.all(altL2.map(async (a) => ({ name: a.name, codec: a.codec, entries: await reencode(days.entries, codecs.l2, a.codec) }))),
@@ -389,7 +387,7 @@ async function main(): Promise<void> {
       `the 10 µs control's p99 was ${us(c.p99)} µs).`,
   ];
 
-  const logs = [redisOnly, withL4].map((cache) => cache.core.accessLog);
+  const logs = [redisOnly, withL4].map((cache) => cache.accessLogCounts());
   const commit = (() => {
     try {
       return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
