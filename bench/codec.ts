@@ -12,7 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { codecs } from '@prewarm/cache';
+import * as codecs from '@prewarm/cache/codecs';
 import {
   type DailyMetrics,
   DailyMetricsBuilder,
