@@ -3,6 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { InvalidPayloadError, InvalidResultError, JOBS, backoffWithJitter, parsePayload, parseResult } from './catalog.js';
 import { type Handlers, processorFor } from './processor.js';
 
+/** The error a call throws (fails the test when it returns). */
+function thrown(call: () => unknown): Error {
+  try {
+    call();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error');
+}
+
 const warmStore = { runId: 'run-1', storeId: 'S001', phase: 'hot', range: { from: '2026-10-01', to: '2026-11-29' }, diagnosisRanges: [] };
 
 describe('job catalog', () => {
@@ -32,14 +42,7 @@ describe('job catalog', () => {
     ['analyze-hot', { fallback: true, demand: [{ store_id: 'S 1', score: 1 }], fallbackHot: [], sets: [] }, 'demand'],
     ['run', { runId: 'r', status: 'lost' }, 'status'],
   ] as const)('rejects a bad %s result naming the field', (name, value, field) => {
-    const err = (() => {
-      try {
-        parseResult(name, value);
-      } catch (e) {
-        return e as Error;
-      }
-      throw new Error('expected an error');
-    })();
+    const err = thrown(() => parseResult(name, value));
     expect(err).toBeInstanceOf(InvalidResultError);
     expect(err.message).toContain(field);
     expect(err.message).not.toContain('\n');
@@ -57,14 +60,7 @@ describe('job catalog', () => {
     ['run', { runId: 'r', end: '2026-11-29', policy: 'random' }, 'policy'],
     ['warm-sets', { runId: 'r', phase: 'global', targets: [] }, 'targets'],
   ] as const)('rejects a bad %s payload naming the field', (name, payload, field) => {
-    const err = (() => {
-      try {
-        parsePayload(name, payload);
-      } catch (e) {
-        return e as Error;
-      }
-      throw new Error('expected an error');
-    })();
+    const err = thrown(() => parsePayload(name, payload));
     expect(err).toBeInstanceOf(InvalidPayloadError);
     expect(err.message).toContain(field);
     expect(err.message).not.toContain('\n');

@@ -117,14 +117,6 @@ export class InvalidPayloadError extends Error {
   }
 }
 
-/** Validates a payload against its job's schema; the message names the field. */
-export function parsePayload<N extends JobName>(name: N, data: unknown): PayloadOf<N> {
-  if (!(name in JOBS)) throw new InvalidPayloadError(String(name), 'unknown job name');
-  const result = (JOBS[name].schema as z.ZodTypeAny).safeParse(data);
-  if (!result.success) throw new InvalidPayloadError(name, z.prettifyError(result.error).replace(/\n/g, '; '));
-  return result.data as PayloadOf<N>;
-}
-
 /** A job's return value that does not match its result schema: a bug in the job's handler. */
 export class InvalidResultError extends Error {
   static readonly code = 'E_INVALID_RESULT';
@@ -138,11 +130,25 @@ export class InvalidResultError extends Error {
   }
 }
 
+/** The value parsed by a schema, or the schema's complaint on one line naming the field. */
+function check(schema: z.ZodTypeAny, value: unknown): { ok: true; data: unknown } | { ok: false; message: string } {
+  const result = schema.safeParse(value);
+  return result.success ? { ok: true, data: result.data } : { ok: false, message: z.prettifyError(result.error).replace(/\n/g, '; ') };
+}
+
+/** Validates a payload against its job's schema; the message names the field. */
+export function parsePayload<N extends JobName>(name: N, data: unknown): PayloadOf<N> {
+  if (!(name in JOBS)) throw new InvalidPayloadError(String(name), 'unknown job name');
+  const checked = check(JOBS[name].schema, data);
+  if (!checked.ok) throw new InvalidPayloadError(name, checked.message);
+  return checked.data as PayloadOf<N>;
+}
+
 /** Validates a job's return value against its result schema; the message names the field. */
 export function parseResult<N extends JobName>(name: N, value: unknown): ResultOf<N> {
-  const result = (JOBS[name].result as z.ZodTypeAny).safeParse(value);
-  if (!result.success) throw new InvalidResultError(name, z.prettifyError(result.error).replace(/\n/g, '; '));
-  return result.data as ResultOf<N>;
+  const checked = check(JOBS[name].result, value);
+  if (!checked.ok) throw new InvalidResultError(name, checked.message);
+  return checked.data as ResultOf<N>;
 }
 
 /** Exponential backoff with full jitter, as a BullMQ custom backoff strategy. */
