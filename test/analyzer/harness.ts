@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { HotStoreAnalyzer, type HotStoreAnalyzerOptions } from '@prewarm/analyzer';
-import { ACCESS_FIELD, Keyspace, type Level, encodeAccessEntry } from '@prewarm/cache';
+import { ACCESS_FIELD, encodeAccessEntry } from '@prewarm/cache';
+import { Keyspace, type Level } from '@prewarm/redis';
 import { Redis } from 'ioredis';
 import { type TestRedis, startTestRedis } from '../helpers/redis.js';
 

@@ -1,4 +1,5 @@
-import { ACCESS_FIELD, AccessLog, Keyspace, decodeAccessEntry } from '@prewarm/cache';
+import { ACCESS_FIELD, AccessLog, decodeAccessEntry } from '@prewarm/cache';
+import { Keyspace } from '@prewarm/redis';
 import { silentLogger } from '@prewarm/telemetry';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

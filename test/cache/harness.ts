@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { HierarchicalCache, type HierarchicalCacheOptions, Keyspace, defaultLevelCodecs } from '@prewarm/cache';
+import { HierarchicalCache, type HierarchicalCacheOptions, defaultLevelCodecs } from '@prewarm/cache';
+import { Keyspace } from '@prewarm/redis';
 import { type DailyMetrics, emptyTotals, withRatios } from '@prewarm/domain';
 import { Redis } from 'ioredis';
 import { type TestRedis, startTestRedis } from '../helpers/redis.js';

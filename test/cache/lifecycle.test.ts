@@ -1,4 +1,5 @@
-import { HierarchicalCache, Keyspace, defaultLevelCodecs } from '@prewarm/cache';
+import { HierarchicalCache, defaultLevelCodecs } from '@prewarm/cache';
+import { Keyspace } from '@prewarm/redis';
 import type { Diagnosis } from '@prewarm/domain';
 import { CloseError } from '@prewarm/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

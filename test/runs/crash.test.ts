@@ -50,7 +50,7 @@ afterAll(async () => {
 
 describe('crash safety', () => {
   it('a run survives a worker killed with SIGKILL in the middle of a job, with correct entries', async () => {
-    const queues = new PrewarmQueues(client, env.PREWARM_QUEUE_PREFIX);
+    const queues = new PrewarmQueues(client, env.PREWARM_QUEUE_PREFIX!);
     const runs = new RunRecords(client, new Keyspace(env.PREWARM_CACHE_PREFIX!));
     const victim = startWorkerProcess();
     await queues.add('run', { runId: 'crash-1', end: END }, { jobId: 'crash-1' });

@@ -1,7 +1,6 @@
 import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs } from '@prewarm/cache';
-import { openRedis } from '@prewarm/redis';
+import { type RedisConnection, openRedisRole } from '@prewarm/redis';
 import type { Config } from '@prewarm/config';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 /** The cache as one command uses it: connections, the cache, and how to close them all. */
@@ -12,14 +11,14 @@ export interface CacheSession {
 
 /** Connects both Redis roles (one connection when they share a URL) and starts the cache. */
 export async function openCacheSession(config: Config, logger: Logger): Promise<CacheSession> {
-  const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state' });
-  let cacheRedis: Redis = state;
+  const state = await openRedisRole(config.redis, 'queue/state');
+  let cacheRedis: RedisConnection = state;
   const disconnect = () => {
     state.disconnect();
     if (cacheRedis !== state) cacheRedis.disconnect();
   };
   try {
-    if (!config.redis.shared) cacheRedis = await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache' });
+    if (!config.redis.shared) cacheRedis = await openRedisRole(config.redis, 'cache');
     const cache = await HierarchicalCache.create({ cache: cacheRedis, state, ...cacheOptionsFrom(config.cache), codecs: defaultLevelCodecs(), logger });
     return {
       cache,

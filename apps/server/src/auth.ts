@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { errorBody } from './errors.js';
+import { sendError } from './errors.js';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
@@ -15,7 +15,7 @@ export function requireToken(app: FastifyInstance, token: string): void {
     if (request.url === '/healthz') return;
     const given = request.headers.authorization ?? '';
     if (!timingSafeEqual(digest(given), expected)) {
-      await reply.code(401).header('www-authenticate', 'Bearer').send(errorBody('E_UNAUTHORIZED', 'missing or wrong bearer token'));
+      await sendError(reply.header('www-authenticate', 'Bearer'), 'E_UNAUTHORIZED', 'missing or wrong bearer token');
     }
   });
 }

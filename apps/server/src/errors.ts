@@ -43,13 +43,21 @@ export function errorBody(code: HttpErrorCode, message: string, parameter?: stri
   return body(code, message, parameter);
 }
 
+/** The codes whose status the table fixes (all but the passed-through 4xx). */
+type FixedStatusCode = { [C in HttpErrorCode]: (typeof HTTP_ERRORS)[C]['status'] extends number ? C : never }[HttpErrorCode];
+
+/** Answers with a code of the table: its status, and the one error shape. */
+export function sendError(reply: FastifyReply, code: FixedStatusCode, message: string, parameter?: string): FastifyReply {
+  return reply.code(HTTP_ERRORS[code].status).send(errorBody(code, message, parameter));
+}
+
 export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof InvalidRequestError) {
-    void reply.code(HTTP_ERRORS[InvalidRequestError.code].status).send(errorBody(InvalidRequestError.code, err.message, err.parameter));
+    void sendError(reply, InvalidRequestError.code, err.message, err.parameter);
     return;
   }
   if (err instanceof NotFoundError) {
-    void reply.code(HTTP_ERRORS[NotFoundError.code].status).send(errorBody(NotFoundError.code, err.message));
+    void sendError(reply, NotFoundError.code, err.message);
     return;
   }
   const status = (err as FastifyError).statusCode;
@@ -58,5 +66,5 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
     return;
   }
   request.log.error({ err }, 'request failed');
-  void reply.code(HTTP_ERRORS.E_UNAVAILABLE.status).send(errorBody('E_UNAVAILABLE', 'the request could not be served; see the server log'));
+  void sendError(reply, 'E_UNAVAILABLE', 'the request could not be served; see the server log');
 }

@@ -1,7 +1,7 @@
 import type { AccessEvent, HierarchicalCache } from '@prewarm/cache';
 import type { PrewarmQueues } from '@prewarm/queue';
 import type { RunRecords } from '@prewarm/runs';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@prewarm/redis';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The seed report's monitoring targets, exposed so alert rules can compare against them. */
@@ -42,7 +42,7 @@ export interface MetricsSources {
   cache: HierarchicalCache;
   queues: PrewarmQueues;
   runs: RunRecords;
-  state: Redis;
+  state: RedisConnection;
   workerAlive: () => Promise<number>;
 }
 

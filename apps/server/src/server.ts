@@ -6,14 +6,14 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs } from '@prewarm/cache';
-import { Keyspace, checkEvictionPolicy, openRedis } from '@prewarm/redis';
+import { Keyspace, type RedisConnection, checkEvictionPolicy, openRedisRole } from '@prewarm/redis';
 import { CachedComputer, SourceComputer } from '@prewarm/compute';
 import type { Config } from '@prewarm/config';
 import { type DiagnosisThresholds, localToday } from '@prewarm/domain';
 import { PrewarmQueues } from '@prewarm/queue';
-import { openSource } from '@prewarm/source';
+import { type OrderSource, openSource } from '@prewarm/source';
 import { Heartbeats, RunRecords } from '@prewarm/runs';
-import { closeAll } from '@prewarm/telemetry';
+import { StartupScope, closeAll } from '@prewarm/telemetry';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { requireToken } from './auth.js';
@@ -43,16 +43,27 @@ export async function startServer(config: Config, logger: Logger, options: { por
   // A command without an answer for 2 s fails, so requests and scrapes answer (503, NaN) while
   // a Redis is away instead of waiting for it.
   const connection = { persistent: true, autoPipelining: true, commandTimeoutMs: 2000 } as const;
-  const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', ...connection });
-  const cacheRedis = config.redis.shared ? state : await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache', ...connection });
-  const eviction = await checkEvictionPolicy(state, 'queue/state');
-  if (eviction) log.warn(eviction);
-  const source = await openSource(config.source.url);
   let deps: ConstructorParameters<typeof PrewarmMetrics>[0] extends () => infer D ? D : never;
   const metrics = new PrewarmMetrics(() => deps);
-  const cache = await HierarchicalCache.create({ cache: cacheRedis, state, ...cacheOptionsFrom(config.cache), codecs: defaultLevelCodecs(), logger: log, onRead: metrics.observeRead });
+  const scope = new StartupScope();
+  const disconnect = (r: RedisConnection) => r.disconnect();
+  let state: RedisConnection, cacheRedis: RedisConnection;
+  let source: OrderSource;
+  let cache: HierarchicalCache;
+  try {
+    state = await scope.open('state connection', () => openRedisRole(config.redis, 'queue/state', connection), disconnect);
+    cacheRedis = config.redis.shared ? state : await scope.open('cache connection', () => openRedisRole(config.redis, 'cache', connection), disconnect);
+    const eviction = await checkEvictionPolicy(state, 'queue/state');
+    if (eviction) log.warn(eviction);
+    source = await scope.open('source', () => openSource(config.source.url), (s) => s.close());
+    const options = { cache: cacheRedis, state, ...cacheOptionsFrom(config.cache), codecs: defaultLevelCodecs(), logger: log, onRead: metrics.observeRead };
+    cache = await HierarchicalCache.create(options);
+  } catch (err) {
+    await scope.abandon();
+    throw err;
+  }
   const queues = new PrewarmQueues(state, config.queue.prefix);
-  const keys = new Keyspace(config.cache.prefix);
+  const keys = cache.keys;
   const runs = new RunRecords(state, keys);
   const heartbeats = new Heartbeats(state, keys);
   const workersAlive = () => heartbeats.alive();

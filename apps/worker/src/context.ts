@@ -1,7 +1,7 @@
 import type { HierarchicalCache } from '@prewarm/cache';
 import type { Config } from '@prewarm/config';
 import type { PrewarmQueues } from '@prewarm/queue';
-import type { RedisConnection } from '@prewarm/redis';
+import type { Keyspace, RedisConnection } from '@prewarm/redis';
 import type { RunRecords, WarmCosts } from '@prewarm/runs';
 import type { OrderSource } from '@prewarm/source';
 import type { Logger } from 'pino';
@@ -15,6 +15,8 @@ export interface WorkerContext {
   queues: PrewarmQueues;
   runs: RunRecords;
   warmCosts: WarmCosts;
+  /** Every Redis key name (the cache's keyspace). */
+  keys: Keyspace;
   /** The queue/state Redis (noeviction). */
   state: RedisConnection;
   /** Identifies this worker process (heartbeats, analyzer consumer name). */

@@ -3,10 +3,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs } from '@prewarm/cache';
 import type { Config } from '@prewarm/config';
 import { PrewarmQueues, QUEUES, backoffStrategy, processorFor } from '@prewarm/queue';
-import { Keyspace, checkEvictionPolicy, openRedis } from '@prewarm/redis';
+import { type RedisConnection, checkEvictionPolicy, openRedisRole } from '@prewarm/redis';
 import { HEARTBEAT_MS, Heartbeats, RunRecords, WarmCosts } from '@prewarm/runs';
 import { type OrderSource, openSource } from '@prewarm/source';
-import { closeAll } from '@prewarm/telemetry';
+import { StartupScope, closeAll } from '@prewarm/telemetry';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { WorkerContext } from './context.js';
@@ -30,23 +30,27 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
   const workerId = options.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
   const log = logger.child({ component: 'worker', workerId });
   if (config.redis.shared) log.warn('queue/state and cache share one Redis: fine for development; in production give the cache its own instance (maxmemory + allkeys-lru)');
-  const bull = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', persistent: true, blocking: true });
-  const producer = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state' });
-  const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', persistent: true });
-  const cacheRedis = config.redis.shared ? state : await openRedis(config.redis.cacheUrl, { variable: 'PREWARM_CACHE_REDIS_URL', role: 'cache', persistent: true });
-  const connections = [...new Set([bull, producer, state, cacheRedis])];
-  const eviction = await checkEvictionPolicy(state, 'queue/state');
-  if (eviction) log.warn(eviction);
-  const cache = await HierarchicalCache.create({ cache: cacheRedis, state, ...cacheOptionsFrom(config.cache), codecs: defaultLevelCodecs(), logger: log });
+  const scope = new StartupScope();
+  const disconnect = (r: RedisConnection) => r.disconnect();
+  let bull: RedisConnection, producer: RedisConnection, state: RedisConnection, cacheRedis: RedisConnection;
+  let cache: HierarchicalCache;
   let source: OrderSource;
   try {
+    bull = await scope.open('BullMQ connection', () => openRedisRole(config.redis, 'queue/state', { persistent: true, blocking: true }), disconnect);
+    producer = await scope.open('producer connection', () => openRedisRole(config.redis, 'queue/state'), disconnect);
+    state = await scope.open('state connection', () => openRedisRole(config.redis, 'queue/state', { persistent: true }), disconnect);
+    cacheRedis = config.redis.shared ? state : await scope.open('cache connection', () => openRedisRole(config.redis, 'cache', { persistent: true }), disconnect);
+    const eviction = await checkEvictionPolicy(state, 'queue/state');
+    if (eviction) log.warn(eviction);
+    const options = { cache: cacheRedis, state, ...cacheOptionsFrom(config.cache), codecs: defaultLevelCodecs(), logger: log };
+    cache = await scope.open('cache', () => HierarchicalCache.create(options), (c) => c.close());
     source = await openSource(config.source.url);
   } catch (err) {
-    await cache.close();
-    for (const r of connections) r.disconnect();
+    await scope.abandon();
     throw err;
   }
-  const keys = new Keyspace(config.cache.prefix);
+  const connections = [...new Set([bull, producer, state, cacheRedis])];
+  const keys = cache.keys;
   const queues = new PrewarmQueues(producer, config.queue.prefix);
   const heartbeats = new Heartbeats(state, keys);
   // Lock renewals run on this event loop: how long it ever stalls is the number that matters.
@@ -57,6 +61,7 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
     logger: log,
     source,
     cache,
+    keys,
     queues,
     runs: new RunRecords(state, keys),
     warmCosts: new WarmCosts(state, keys),
@@ -88,8 +93,8 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
       (closing ??= closeAll('worker', [
         ['heartbeat timer', () => clearInterval(timer)],
         ['event-loop monitor', () => loopDelay.disable()],
-        ['BullMQ workers', () => Promise.all(workers.map((w) => w.close()))],
-        ['heartbeat', () => heartbeats.stop(workerId)],
+        ...workers.map((w) => [`BullMQ worker ${w.name}`, () => w.close()] as const),
+        ['heartbeat', () => heartbeats.stop(workerId).catch(() => {})], // it expires by itself
         ['queues', () => queues.close()],
         ['cache', () => cache.close()],
         ['source', () => source.close()],

@@ -1,4 +1,5 @@
-import { ACCESS_FIELD, decodeAccessEntry, type Level } from '@prewarm/cache';
+import { ACCESS_FIELD, decodeAccessEntry } from '@prewarm/cache';
+import type { Level } from '@prewarm/redis';
 
 /** One stream entry as XREADGROUP / XAUTOCLAIM return it; fields are null when the entry was trimmed. */
 export type StreamEntry = readonly [id: string, fields: readonly string[] | null];

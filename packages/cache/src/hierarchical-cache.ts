@@ -1,5 +1,5 @@
 import type { DailyMetrics, DateRange, Diagnosis, Order } from '@prewarm/domain';
-import { type Keyspace, type Level, type StoreSet, monthOf } from '@prewarm/redis';
+import type { Keyspace, Level, StoreSet } from '@prewarm/redis';
 import type { BodyResult } from './body-reader.js';
 import { type CacheCoreOptions, CacheCore } from './cache-core.js';
 import type { Computed, WrittenBytes } from './entry-store.js';
@@ -30,7 +30,15 @@ export class HierarchicalCache {
   private constructor(options: HierarchicalCacheOptions) {
     const core = (this.core = new CacheCore(options));
     this.codecs = options.codecs;
-    this.l2 = new L2Ranges({ ...core, codec: options.codecs.l2 });
+    this.l2 = new L2Ranges({
+      cache: core.cache,
+      keys: core.keys,
+      memory: core.memory,
+      entries: core.entries,
+      leases: core.leases,
+      codec: options.codecs.l2,
+      recordRead: core.recordRead,
+    });
     this.watermarks = new Watermarks(core.state, core.keys);
   }
 
@@ -107,10 +115,6 @@ export class HierarchicalCache {
   }
 
   // Warm-up writes: overwrite, and invalidate every process's L4 copy.
-
-  writeRawOrders(storeId: string, month: string, value: Computed<Order[]>): Promise<WrittenBytes> {
-    return this.core.entries.write('l1', this.keys.l1(storeId, monthOf(`${month}-01`)), this.codecs.l1, value, 'replace');
-  }
 
   writeDailyMetrics(storeId: string, day: DailyMetrics, watermark: number): Promise<WrittenBytes> {
     return this.core.entries.write('l2', this.keys.l2(storeId, day.date), this.codecs.l2, { value: day, watermark }, 'replace');

@@ -116,13 +116,21 @@ export class L2Ranges {
   /** Computes a store's missing days under the lease of the range, or waits for the process computing them. */
   private async computeOnce(storeId: string, dates: readonly string[], missing: number[], into: Days, computeMissing: (missing: string[]) => Promise<ComputedDays>): Promise<void> {
     const { keys, leases } = this.parts;
-    const range = keys.l2(storeId, `${dates[missing[0]!]}..${dates[missing[missing.length - 1]!]}`);
+    const range = keys.l2Range(storeId, dates[missing[0]!]!, dates[missing[missing.length - 1]!]!);
     let still = missing;
     await leases.once(keys.lease(range), {
       key: range,
       compute: async () => {
         const computed = await computeMissing(still.map((i) => dates[i]!));
-        await this.fill(dates, new Map([[storeId, still]]), new Map([[storeId, into]]), { value: new Map([[storeId, computed.value]]), watermark: computed.watermark });
+        // One write per day, as a single entry is written: its L4 copy keeps its body.
+        await Promise.all(
+          still.map((i) => {
+            const day = computed.value.get(dates[i]!);
+            if (!day) throw new Error(`computeMissing returned no metrics for ${storeId} ${dates[i]}`);
+            into[i] = day;
+            return this.parts.entries.write('l2', keys.l2(storeId, dates[i]!), this.parts.codec, { value: day, watermark: computed.watermark }, 'fill');
+          }),
+        );
         return true;
       },
       poll: (pipeline) => {

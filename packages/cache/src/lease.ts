@@ -55,10 +55,6 @@ export class Leases {
     return (await this.redis.eval(RELEASE_SCRIPT, 1, leaseKey, token)) === 1;
   }
 
-  async held(leaseKey: string): Promise<boolean> {
-    return (await this.redis.exists(leaseKey)) === 1;
-  }
-
   /**
    * Runs `work` once across processes: computes under the lease, or waits for the process that
    * holds it. A waiter polls the result and the lease in one round trip (10 ms, doubling to

@@ -9,6 +9,7 @@ import {
   eachDate,
   formatDayNumber,
   localDayHour,
+  monthOf,
   previousRange,
 } from '@prewarm/domain';
 import type { OrderSource } from '@prewarm/source';
@@ -42,7 +43,7 @@ export async function warmStore(
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   // Read whole months for L1, and the previous periods the diagnoses compare with.
   const earliest = [options.range.from, ...options.diagnosisRanges.map((r) => previousRange(r).from)].sort()[0]!;
-  const read: DateRange = { from: `${earliest.slice(0, 7)}-01`, to: options.range.to };
+  const read: DateRange = { from: `${monthOf(earliest)}-01`, to: options.range.to };
   const builder = new DailyMetricsBuilder(new Map([[store!.store_id, store!]]), read);
   const chunks = new Map<string, Order[]>();
   let watermark = -1;
@@ -52,7 +53,7 @@ export async function warmStore(
       if (!builder.add(order)) continue;
       orders++;
       if (order.updatedAt > watermark) watermark = order.updatedAt;
-      const month = formatDayNumber(localDayHour(store!.timezone, order.orderedAt).day).slice(0, 7);
+      const month = monthOf(formatDayNumber(localDayHour(store!.timezone, order.orderedAt).day));
       let chunk = chunks.get(month);
       if (!chunk) chunks.set(month, (chunk = []));
       chunk.push(order);
@@ -122,7 +123,7 @@ export async function detectChanges(
     if (before === undefined) {
       // Never recorded: whatever reads cached of it is of unknown age; drop its window.
       const dates = eachDate(window.from, window.to);
-      droppedEntries += await cache.dropStoreEntries(storeId, new Set(dates.map((d) => d.slice(0, 7))), dates);
+      droppedEntries += await cache.dropStoreEntries(storeId, new Set(dates.map(monthOf)), dates);
       continue;
     }
     const months = new Set<string>();
@@ -132,7 +133,7 @@ export async function detectChanges(
       for (const order of batch) {
         const date = formatDayNumber(localDayHour(store.timezone, order.orderedAt).day);
         dates.add(date);
-        months.add(date.slice(0, 7));
+        months.add(monthOf(date));
         changedIds.add(order.orderId);
       }
     }
@@ -162,7 +163,7 @@ async function addPreviousDays(
   dates: Set<string>,
   months: Set<string>,
 ): Promise<void> {
-  const windowMonths = [...new Set(eachDate(window.from, window.to).map((d) => d.slice(0, 7)))];
+  const windowMonths = [...new Set(eachDate(window.from, window.to).map(monthOf))];
   const chunks = await Promise.all(windowMonths.map((month) => cache.storedRawOrders(storeId, month)));
   for (const chunk of chunks) {
     if (!chunk || chunk.watermark > before) continue; // absent, or written after the changes began
@@ -170,7 +171,7 @@ async function addPreviousDays(
       if (!changedIds.has(order.orderId)) continue;
       const date = formatDayNumber(localDayHour(timezone, order.orderedAt).day);
       dates.add(date);
-      months.add(date.slice(0, 7));
+      months.add(monthOf(date));
     }
   }
 }

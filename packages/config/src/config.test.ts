@@ -16,7 +16,7 @@ describe('parseConfig', () => {
   it('applies the DESIGN §9 defaults', () => {
     const c = parseConfig({});
     expect(c.source).toEqual({ url: 'sqlite:./data/orders.db', kind: 'sqlite' });
-    expect(c.redis).toEqual({ queueUrl: 'redis://127.0.0.1:6379', cacheUrl: 'redis://127.0.0.1:6379', shared: true });
+    expect(c.redis).toEqual({ queueUrl: 'redis://127.0.0.1:6379', cacheUrl: 'redis://127.0.0.1:6379', shared: true, tls: { ca: null, cert: null, key: null } });
     expect(c.http.port).toBe(8080);
     expect(c.thresholds.MARGIN_LOW).toEqual({ warning: 0.15, critical: 0.05 });
     expect(c.thresholds.DISCOUNT_HIGH).toEqual({ warning: 0.3, critical: null });
@@ -30,7 +30,7 @@ describe('parseConfig', () => {
       PREWARM_HTTP_PORT: '9090',
     });
     expect(c.source.kind).toBe('postgres');
-    expect(c.redis).toEqual({ queueUrl: 'redis://q:6379', cacheUrl: 'redis://c:6380', shared: false });
+    expect(c.redis).toEqual({ queueUrl: 'redis://q:6379', cacheUrl: 'redis://c:6380', shared: false, tls: { ca: null, cert: null, key: null } });
     expect(c.http.port).toBe(9090);
   });
 
@@ -59,6 +59,21 @@ describe('parseConfig', () => {
     expect(err.message).toContain(expected);
     expect(err.message).toContain(JSON.stringify(value));
     expect(err.message).not.toContain('\n');
+  });
+
+  it('never shows a password of a rejected Redis URL', () => {
+    const err = errorOf({ PREWARM_QUEUE_REDIS_URL: 'redis+bogus://app:hunter2@q:6379' });
+    expect(err.variable).toBe('PREWARM_QUEUE_REDIS_URL');
+    expect(err.message).toContain('redis+bogus://app:***@q:6379');
+    expect(err.message).not.toContain('hunter2');
+    expect(errorOf({ PREWARM_CACHE_REDIS_URL: 'redis://h:notaport' }).message).toMatch(/^invalid PREWARM_CACHE_REDIS_URL: has a bad host:port/);
+  });
+
+  it('reads the TLS files, and wants a client certificate and key together', () => {
+    expect(parseConfig({ PREWARM_REDIS_TLS_CA: '/etc/ca.pem' }).redis.tls).toEqual({ ca: '/etc/ca.pem', cert: null, key: null });
+    const err = errorOf({ PREWARM_REDIS_TLS_CERT: '/etc/client.pem' });
+    expect(err.variable).toBe('PREWARM_REDIS_TLS_KEY');
+    expect(err.message).toContain('needs both');
   });
 
   it.each([

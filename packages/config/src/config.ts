@@ -1,3 +1,4 @@
+import { redactRedisUrl } from './redis-url.js';
 import { EnvSchema, type Env } from './schema.js';
 
 export type SourceKind = 'sqlite' | 'postgres';
@@ -10,7 +11,13 @@ export interface RuleThresholds {
 /** The validated, frozen settings every app receives from its composition root. */
 export interface Config {
   source: { url: string; kind: SourceKind };
-  redis: { queueUrl: string; cacheUrl: string; shared: boolean };
+  redis: {
+    queueUrl: string;
+    cacheUrl: string;
+    shared: boolean;
+    /** PEM files for `rediss…` URLs (null: the system CAs, no client certificate). */
+    tls: { ca: string | null; cert: string | null; key: string | null };
+  };
   http: { port: number; host: string; token: string | null; queuesWritable: boolean };
   cache: {
     prefix: string;
@@ -59,14 +66,20 @@ export function parseConfig(env: EnvInput): Config {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const value = present[variable];
-    const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+    // A URL may carry a password: show the value with it masked, never as given.
+    const shown = value === undefined ? '' : ` (got ${JSON.stringify(redactRedisUrl(value))})`;
     throw new ConfigError(`invalid ${variable}: ${issue.message}${shown}`, variable);
   }
   const e = result.data;
   const cacheUrl = e.PREWARM_CACHE_REDIS_URL ?? e.PREWARM_QUEUE_REDIS_URL;
   return deepFreeze({
     source: { url: e.PREWARM_SOURCE_URL, kind: e.PREWARM_SOURCE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres' },
-    redis: { queueUrl: e.PREWARM_QUEUE_REDIS_URL, cacheUrl, shared: cacheUrl === e.PREWARM_QUEUE_REDIS_URL },
+    redis: {
+      queueUrl: e.PREWARM_QUEUE_REDIS_URL,
+      cacheUrl,
+      shared: cacheUrl === e.PREWARM_QUEUE_REDIS_URL,
+      tls: { ca: e.PREWARM_REDIS_TLS_CA ?? null, cert: e.PREWARM_REDIS_TLS_CERT ?? null, key: e.PREWARM_REDIS_TLS_KEY ?? null },
+    },
     http: { port: e.PREWARM_HTTP_PORT, host: e.PREWARM_HTTP_HOST, token: e.PREWARM_API_TOKEN ?? null, queuesWritable: e.PREWARM_QUEUES_WRITE === 'true' },
     cache: {
       prefix: e.PREWARM_CACHE_PREFIX,

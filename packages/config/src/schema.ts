@@ -1,10 +1,19 @@
 import { z } from 'zod';
+import { parseRedisUrl } from './redis-url.js';
 
 const SOURCE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/;
 
-const redisUrl = z
-  .string()
-  .regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
+/** One of the Redis URL forms of `redis-url.ts`; the message says what is wrong, never the password. */
+const redisUrl = z.string().superRefine((text, ctx) => {
+  try {
+    parseRedisUrl(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `${(err as Error).message} (e.g. redis://127.0.0.1:6379 or redis+cluster://h1:7000,h2:7001)` });
+  }
+});
+
+/** A readable file path (read when a connection opens). */
+const filePath = z.string().min(1, 'must be a file path');
 
 const port = z.coerce
   .number({ error: 'must be a number' })
@@ -24,6 +33,9 @@ const BaseSchema = z.object({
     .default('sqlite:./data/orders.db'),
   PREWARM_QUEUE_REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   PREWARM_CACHE_REDIS_URL: redisUrl.optional(),
+  PREWARM_REDIS_TLS_CA: filePath.optional(),
+  PREWARM_REDIS_TLS_CERT: filePath.optional(),
+  PREWARM_REDIS_TLS_KEY: filePath.optional(),
   PREWARM_HTTP_PORT: port.default(8080),
   PREWARM_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   PREWARM_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -73,6 +85,10 @@ const RULE_ORDER = [
 ] as const;
 
 export const EnvSchema = BaseSchema.superRefine((env, ctx) => {
+  if ((env.PREWARM_REDIS_TLS_CERT === undefined) !== (env.PREWARM_REDIS_TLS_KEY === undefined)) {
+    const missing = env.PREWARM_REDIS_TLS_CERT === undefined ? 'PREWARM_REDIS_TLS_CERT' : 'PREWARM_REDIS_TLS_KEY';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'a client certificate needs both PREWARM_REDIS_TLS_CERT and PREWARM_REDIS_TLS_KEY' });
+  }
   for (const [rule, direction] of RULE_ORDER) {
     const warning = env[`PREWARM_RULE_${rule}_WARNING`];
     const critical = env[`PREWARM_RULE_${rule}_CRITICAL`];
@@ -96,6 +112,9 @@ export const ENV_DOCS: Record<keyof Env, string> = {
   PREWARM_SOURCE_URL: 'Source database: `sqlite:PATH` (embedded default) or `postgres://…`',
   PREWARM_QUEUE_REDIS_URL: 'Redis for queues and durable state (noeviction)',
   PREWARM_CACHE_REDIS_URL: 'Redis for cache entries (LRU); defaults to the queue URL',
+  PREWARM_REDIS_TLS_CA: 'PEM file of the CA that signed the Redis servers\' certificates (`rediss…` URLs; default: the system CAs)',
+  PREWARM_REDIS_TLS_CERT: 'PEM client certificate for Redis servers that ask for one (with `PREWARM_REDIS_TLS_KEY`)',
+  PREWARM_REDIS_TLS_KEY: 'PEM private key of `PREWARM_REDIS_TLS_CERT`',
   PREWARM_HTTP_PORT: 'Port of `prewarm serve`',
   PREWARM_HTTP_HOST: 'Address `prewarm serve` listens on',
   PREWARM_API_TOKEN: 'When set, every HTTP route but /healthz needs `Authorization: Bearer <token>`',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, eachDate, formatDayNumber, isBusinessDate, parseBusinessDate, previousRange, localToday } from './dates.js';
+import { addDays, daysBetween, eachDate, formatDayNumber, isBusinessDate, parseBusinessDate, previousRange, localToday, monthOf } from './dates.js';
 
 describe('parseBusinessDate', () => {
   it('gives day numbers counted from 1970-01-01', () => {
@@ -106,5 +106,12 @@ describe('localToday', () => {
     const now = new Date(2026, 10, 30, 23, 59, 30); // local wall-clock time
     expect(localToday(now)).toBe('2026-11-30');
     expect(localToday(new Date(2026, 0, 1, 0, 0, 1))).toBe('2026-01-01');
+  });
+});
+
+describe('monthOf', () => {
+  it('is the YYYY-MM of a date', () => {
+    expect(monthOf('2026-11-30')).toBe('2026-11');
+    expect(monthOf('2027-01-01')).toBe('2027-01');
   });
 });

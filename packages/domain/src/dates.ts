@@ -69,3 +69,8 @@ export function localToday(now: Date = new Date()): BusinessDate {
   const local = new Date(now.getTime() - now.getTimezoneOffset() * 60_000);
   return local.toISOString().slice(0, 10);
 }
+
+/** The business month (`YYYY-MM`) of a date: L1 chunks are per store and month. */
+export function monthOf(date: BusinessDate): string {
+  return date.slice(0, 7);
+}

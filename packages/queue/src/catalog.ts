@@ -30,6 +30,9 @@ export const WarmStorePayload = z.object({
   incremental: z.boolean().default(false),
 });
 
+/** At most this many store sets and ranges in one `warm-sets` job. */
+export const MAX_SET_TARGETS = 200;
+
 export const WarmSetsPayload = z.object({
   runId: RunId,
   phase: z.enum(['global', 'sets']),
@@ -37,7 +40,7 @@ export const WarmSetsPayload = z.object({
   targets: z
     .array(z.object({ stores: z.union([z.literal('all'), z.array(StoreId).min(1).max(500)]), range: Range }))
     .min(1)
-    .max(200),
+    .max(MAX_SET_TARGETS),
 });
 
 export const AnalyzePayload = z.object({ runId: RunId });

@@ -1,6 +1,5 @@
-import { DEFAULT_QUEUE_PREFIX } from '@prewarm/redis';
 import { type Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@prewarm/redis';
 import { JOBS, type JobName, type PayloadInput, QUEUES, type QueueName, parsePayload } from './catalog.js';
 
 
@@ -21,8 +20,9 @@ export class PrewarmQueues {
   readonly byName: Record<QueueName, Queue>;
 
   constructor(
-    connection: Redis,
-    readonly prefix = DEFAULT_QUEUE_PREFIX,
+    connection: RedisConnection,
+    /** BullMQ's key prefix (`PREWARM_QUEUE_PREFIX`): a hash tag, so each queue lives in one cluster slot. */
+    readonly prefix: string,
   ) {
     this.byName = {
       runs: new Queue(QUEUES.runs, { connection, prefix }),

@@ -1,7 +1,18 @@
-import { Redis } from 'ioredis';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { type Config, type RedisEndpoint, parseRedisUrl, redactRedisUrl } from '@prewarm/config';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { RedisUnavailableError } from './errors.js';
+import { type RedisConnection, scanTargets } from './scan.js';
 
 export type RedisRole = 'queue/state' | 'cache';
+
+/** PEM files for TLS (`rediss…` URLs); null or absent: the system CAs, no client certificate. */
+export interface TlsFiles {
+  ca?: string | null;
+  cert?: string | null;
+  key?: string | null;
+}
 
 export interface OpenRedisOptions {
   /** Which setting the URL came from, for the error message. */
@@ -24,25 +35,39 @@ export interface OpenRedisOptions {
    * otherwise hold a command through up to two reconnect attempts, 5 s apart at the cap.
    */
   commandTimeoutMs?: number;
+  /** CA, client certificate and key for `rediss…` URLs (`PREWARM_REDIS_TLS_*`). */
+  tls?: TlsFiles;
 }
 
 /**
- * Opens and checks a Redis connection. When nothing answers, the error is one line naming the
- * URL, the variable and how to start a local Redis.
+ * Opens the connection of one role from the configuration: its URL, the variable it came
+ * from (for errors) and the TLS files (`PREWARM_REDIS_TLS_*`).
  */
-export async function openRedis(url: string, options: OpenRedisOptions): Promise<Redis> {
-  // The first connection fails fast (one clear line when nothing answers); once connected, a
-  // long-running process reconnects forever with capped backoff.
+export function openRedisRole(settings: Config['redis'], role: RedisRole, options: Omit<OpenRedisOptions, 'variable' | 'role' | 'tls'> = {}): Promise<RedisConnection> {
+  const [url, variable] = role === 'cache' ? [settings.cacheUrl, 'PREWARM_CACHE_REDIS_URL'] : [settings.queueUrl, 'PREWARM_QUEUE_REDIS_URL'];
+  return openRedis(url, { ...options, variable, role, tls: settings.tls });
+}
+
+/** Capped exponential backoff of reconnects (ms). */
+const backoff = (attempt: number): number => Math.min(100 * 2 ** attempt, 5000);
+
+/**
+ * Opens and checks a connection to one Redis, a Redis Cluster or a Sentinel-managed master
+ * (the URL forms of `@prewarm/config`'s `parseRedisUrl`). The first connection fails fast with
+ * one line naming the URL (password hidden), the variable, the role and what went wrong —
+ * nothing answers, the credentials were refused, or the certificate is not trusted; once
+ * connected, a long-running (`persistent`) process reconnects forever with capped backoff.
+ */
+export async function openRedis(url: string, options: OpenRedisOptions): Promise<RedisConnection> {
+  let endpoint: RedisEndpoint;
+  try {
+    endpoint = parseRedisUrl(url);
+  } catch (err) {
+    throw new RedisUnavailableError(`invalid ${options.variable}: ${(err as Error).message}`, { cause: err });
+  }
   let connected = false;
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: options.connectTimeoutMs ?? 3000,
-    maxRetriesPerRequest: options.blocking ? null : 2,
-    enableOfflineQueue: true,
-    enableAutoPipelining: options.autoPipelining === true,
-    ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}),
-    retryStrategy: (n) => (connected && options.persistent ? Math.min(100 * 2 ** n, 5000) : null),
-  });
+  const retry = (attempt: number): number | null => (connected && options.persistent ? backoff(attempt) : null);
+  const client = createClient(endpoint, options, retry);
   client.once('ready', () => (connected = true));
   let lastError: Error | undefined;
   client.on('error', (err: Error) => (lastError = err));
@@ -51,28 +76,92 @@ export async function openRedis(url: string, options: OpenRedisOptions): Promise
     await client.ping();
   } catch (err) {
     client.disconnect();
-    const reason = (lastError ?? (err as Error)).message.split('\n')[0];
-    const port = /:(\d+)/.exec(url.replace(/^rediss?:\/\//, ''))?.[1] ?? '6379';
-    throw new RedisUnavailableError(
-      `no Redis answers at ${redactUrl(url)} (${options.variable}, ${options.role} role): ${reason}; ` +
-        `start one with: redis-server --port ${port} --save '' --daemonize yes`,
-      { cause: err },
-    );
+    throw new RedisUnavailableError(describeFailure(url, endpoint, options, lastError ?? (err as Error)), { cause: lastError ?? err });
   }
   return client;
 }
 
-/** The URL without its password. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+function createClient(endpoint: RedisEndpoint, options: OpenRedisOptions, retry: (attempt: number) => number | null): RedisConnection {
+  const common: RedisOptions = {
+    lazyConnect: true,
+    connectTimeout: options.connectTimeoutMs ?? 3000,
+    maxRetriesPerRequest: options.blocking ? null : 2,
+    enableOfflineQueue: true,
+    enableAutoPipelining: options.autoPipelining === true,
+    ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}),
+    ...(endpoint.username ? { username: endpoint.username } : {}),
+    ...(endpoint.password ? { password: endpoint.password } : {}),
+    ...(endpoint.tls ? { tls: tlsOptions(options.tls) } : {}),
+  };
+  switch (endpoint.kind) {
+    case 'single':
+      return new Redis({ ...common, host: endpoint.node.host, port: endpoint.node.port, db: endpoint.db, retryStrategy: retry });
+    case 'sentinel':
+      return new Redis({
+        ...common,
+        sentinels: endpoint.sentinels,
+        name: endpoint.masterName,
+        db: endpoint.db,
+        retryStrategy: retry,
+        // Sentinels are asked again while a failover goes on; a command-line process gives up soon.
+        sentinelRetryStrategy: (attempt) => (options.persistent ? backoff(attempt) : attempt <= 3 ? 200 : null),
+        ...(endpoint.tls ? { enableTLSForSentinelMode: true } : {}),
+      });
+    case 'cluster': {
+      const { lazyConnect: _lazy, enableOfflineQueue, enableAutoPipelining, ...redisOptions } = common;
+      return new Cluster(endpoint.nodes, {
+        lazyConnect: true,
+        enableOfflineQueue,
+        enableAutoPipelining,
+        redisOptions,
+        clusterRetryStrategy: retry,
+        // Follow a failover: retry a command moved or refused while a replica takes over.
+        retryDelayOnFailover: 200,
+        retryDelayOnClusterDown: 300,
+        slotsRefreshTimeout: options.connectTimeoutMs ?? 3000,
+      });
+    }
+    default:
+      throw new TypeError(`unknown Redis endpoint kind ${(endpoint as { kind: string }).kind}`);
+  }
 }
 
-/** The eviction policy a role wants: entries may vanish (LRU); state must not (noeviction). */
-export async function checkEvictionPolicy(client: Redis, role: RedisRole): Promise<string | null> {
+/** Node's TLS options from the configured PEM files (read once per connection opened). */
+function tlsOptions(files: TlsFiles = {}): ConnectionOptions {
+  const read = (path: string | null | undefined) => (path ? readFileSync(path) : undefined);
+  const ca = read(files.ca);
+  const cert = read(files.cert);
+  const key = read(files.key);
+  return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+}
+
+const AUTH_FAILURE = /WRONGPASS|NOAUTH|invalid (username-)?password|NOPERM/i;
+const TLS_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|EPROTO|wrong version number|certificate/i;
+
+/** One line: where, which setting, and what went wrong, with the next step. */
+function describeFailure(url: string, endpoint: RedisEndpoint, options: OpenRedisOptions, err: Error): string {
+  const where = `Redis at ${redactRedisUrl(url)} (${options.variable}, ${options.role} role)`;
+  const reason = err.message.split('\n')[0];
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (AUTH_FAILURE.test(reason ?? '')) return `${where} refused the credentials: ${reason}; check the user and password in the URL`;
+  if (TLS_FAILURE.test(`${code} ${reason}`)) {
+    return `${where}: the TLS connection failed (${code || reason}): ${reason}; give the CA that signed the server's certificate with PREWARM_REDIS_TLS_CA`;
+  }
+  const first = endpoint.kind === 'single' ? endpoint.node : endpoint.kind === 'cluster' ? endpoint.nodes[0]! : endpoint.sentinels[0]!;
+  return `no ${where.replace(/^Redis/, 'Redis answers')}: ${reason}; start one with: redis-server --port ${first.port} --save '' --daemonize yes`;
+}
+
+/**
+ * The eviction policy a role wants: entries may vanish (LRU); state must not (noeviction).
+ * On a cluster every master is asked. Null when it fits, or when CONFIG is not allowed.
+ */
+export async function checkEvictionPolicy(client: RedisConnection, role: RedisRole): Promise<string | null> {
   try {
-    const [, policy] = (await client.config('GET', 'maxmemory-policy')) as [string, string];
-    if (role === 'queue/state' && policy !== 'noeviction') return `the ${role} Redis has maxmemory-policy ${policy}; it needs noeviction (BullMQ and prewarm's state must never be evicted)`;
-    if (role === 'cache' && !/lru|lfu/.test(policy)) return `the cache Redis has maxmemory-policy ${policy}; allkeys-lru (or allkeys-lfu) with a maxmemory budget is recommended`;
+    for (const node of scanTargets(client)) {
+      const [, policy] = (await node.config('GET', 'maxmemory-policy')) as [string, string];
+      if (role === 'queue/state' && policy !== 'noeviction') return `the ${role} Redis has maxmemory-policy ${policy}; it needs noeviction (BullMQ and prewarm's state must never be evicted)`;
+      if (role === 'cache' && !/lru|lfu/.test(policy)) return `the cache Redis has maxmemory-policy ${policy}; allkeys-lru (or allkeys-lfu) with a maxmemory budget is recommended`;
+    }
     return null;
   } catch {
     return null; // CONFIG may be disabled on managed Redis

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Keyspace, monthOf, storeSetId } from './keys.js';
+import { Keyspace, storeSetId } from './keys.js';
 
 describe('Keyspace', () => {
   const keys = new Keyspace('pw');
@@ -39,9 +39,5 @@ describe('Keyspace', () => {
     expect(keys.slot('full:2026-11-26T18:00:00.000Z')).toBe('pw:{state}:slot:full:2026-11-26T18:00:00.000Z');
     expect(keys.heartbeat('w1')).toBe('pw:{state}:worker:w1');
     expect(keys.heartbeatPattern).toBe('pw:{state}:worker:*');
-  });
-
-  it('gives the business month of a date', () => {
-    expect(monthOf('2026-11-30')).toBe('2026-11');
   });
 });

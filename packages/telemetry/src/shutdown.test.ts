@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CloseError, closeAll } from './shutdown.js';
+import { CloseError, StartupScope, closeAll } from './shutdown.js';
 
 describe('closeAll', () => {
   it('runs every step in order when all succeed', async () => {
@@ -26,5 +26,18 @@ describe('closeAll', () => {
     expect(close.failures.map((f) => f.step)).toEqual(['queues', 'source']);
     expect(close.errors).toHaveLength(2);
     expect(close.message).toBe('closing worker: queues failed (queue gone); source failed (db gone)');
+  });
+});
+
+describe('StartupScope', () => {
+  it('closes what was opened, newest first, when start-up is abandoned', async () => {
+    const closed: string[] = [];
+    const scope = new StartupScope();
+    expect(await scope.open('a', async () => 'A', (v) => void closed.push(v))).toBe('A');
+    await scope.open('b', async () => 'B', () => { throw new Error('b will not close'); });
+    await scope.open('c', async () => 'C', (v) => void closed.push(v));
+    await expect(scope.open('d', async () => { throw new Error('d failed to open'); }, () => closed.push('D'))).rejects.toThrow('d failed to open');
+    await scope.abandon();
+    expect(closed).toEqual(['C', 'A']);
   });
 });

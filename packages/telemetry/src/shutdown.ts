@@ -33,3 +33,23 @@ export async function closeAll(component: string, steps: readonly CloseStep[]): 
   }
   if (failures.length > 0) throw new CloseError(component, failures);
 }
+
+/**
+ * What a start-up has opened so far. When a later step fails, `abandon` closes it all again,
+ * newest first, so a failed start leaves no connection or timer behind.
+ */
+export class StartupScope {
+  private readonly steps: CloseStep[] = [];
+
+  /** Opens one resource and remembers how to close it. */
+  async open<T>(name: string, open: () => Promise<T>, close: (value: T) => unknown): Promise<T> {
+    const value = await open();
+    this.steps.push([name, () => close(value)]);
+    return value;
+  }
+
+  /** Closes everything opened, newest first; the start-up's own error is the one to report. */
+  async abandon(): Promise<void> {
+    await closeAll('start-up', [...this.steps].reverse()).catch(() => {});
+  }
+}

@@ -1,5 +1,5 @@
 import { HotStoreAnalyzer } from '@prewarm/analyzer';
-import { Keyspace, openRedis } from '@prewarm/redis';
+import { Keyspace, openRedisRole } from '@prewarm/redis';
 import { SourceComputer } from '@prewarm/compute';
 import { openSource } from '@prewarm/source';
 import type { Command } from 'commander';
@@ -15,7 +15,7 @@ export function registerHotStores(program: Command, ctx: CommandContext): void {
     .option('--limit <n>', 'store sets to show', '20')
     .action(async (opts: { json?: boolean; limit: string }) => {
       const config = ctx.config;
-      const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state' });
+      const state = await openRedisRole(config.redis, 'queue/state');
       const source = await openSource(config.source.url).catch((err) => {
         state.disconnect();
         throw err;

@@ -1,7 +1,8 @@
 import { localToday } from '@prewarm/domain';
-import { Keyspace, openRedis } from '@prewarm/redis';
+import { Keyspace, type RedisConnection, openRedisRole } from '@prewarm/redis';
 import { Heartbeats, RunRecords, type RunSummary, newRunId, runSummary } from '@prewarm/runs';
 import { PrewarmQueues, QUEUES } from '@prewarm/queue';
+import { closeAll } from '@prewarm/telemetry';
 import { type RunningWorker, startWorker } from '@prewarm/worker';
 import { QueueEvents } from 'bullmq';
 import type { Command } from 'commander';
@@ -27,15 +28,17 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .action(async (opts: RunOptions) => {
       if (opts.policy !== 'default' && opts.policy !== 'seed') throw new CliError(`--policy must be default or seed, got ${JSON.stringify(opts.policy)}`);
       const config = ctx.config;
-      const producer = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state' });
+      const producer = await openRedisRole(config.redis, 'queue/state');
       const queues = new PrewarmQueues(producer, config.queue.prefix);
       const keys = new Keyspace(config.cache.prefix);
       const runs = new RunRecords(producer, keys);
       let embedded: RunningWorker | undefined;
       let events: QueueEvents | undefined;
+      let listener: RedisConnection | undefined;
       try {
-        // A blocking reader: BullMQ wants it to retry forever.
-        events = new QueueEvents(QUEUES.runs, { connection: producer.duplicate({ maxRetriesPerRequest: null }), prefix: config.queue.prefix });
+        // A blocking reader of its own: BullMQ wants it to wait through reconnects.
+        listener = await openRedisRole(config.redis, 'queue/state', { blocking: true, persistent: true });
+        events = new QueueEvents(QUEUES.runs, { connection: listener, prefix: config.queue.prefix });
         if ((await new Heartbeats(producer, keys).alive()) === 0) {
           if (!opts.json) ctx.warn('no worker is alive: starting one in this process');
           embedded = await startWorker(config, ctx.logger);
@@ -57,10 +60,14 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         ctx.out(opts.json ? JSON.stringify(summary) : describe(summary));
         if (record.status !== 'completed') throw new CliError(`run ${runId} ${record.status}: ${record.error ?? 'see the worker log'}`, EXIT.failure);
       } finally {
-        await embedded?.close();
-        await events?.close();
-        await queues.close();
-        producer.disconnect();
+        // Every step runs; a worker that does not close cleanly is a warning, not a failed run.
+        await closeAll('run', [
+          ['embedded worker', () => embedded?.close().catch((err: Error) => ctx.warn(`warning: ${err.message}`))],
+          ['queue events', () => events?.close()],
+          ['queue events connection', () => listener?.disconnect()],
+          ['queues', () => queues.close()],
+          ['Redis connection', () => producer.disconnect()],
+        ]);
       }
     });
 }

@@ -1,11 +1,11 @@
 import { localToday } from '@prewarm/domain';
-import { openRedis } from '@prewarm/redis';
+import { type RedisConnection, openRedisRole } from '@prewarm/redis';
 import { PrewarmQueues } from '@prewarm/queue';
 import { ScheduleConfigError, slotJobId, startScheduler } from '@prewarm/scheduler';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { runUntilSignal } from '../signals.js';
-import { CliError } from '../errors.js';
+import { CliError, EXIT } from '../errors.js';
 
 export function registerScheduler(program: Command, ctx: CommandContext): void {
   program
@@ -14,11 +14,11 @@ export function registerScheduler(program: Command, ctx: CommandContext): void {
     .action(() => runUntilSignal(() => start(ctx), stop));
 }
 
-type RunningScheduler = { scheduler: ReturnType<typeof startScheduler>; queues: PrewarmQueues; state: Awaited<ReturnType<typeof openRedis>> };
+type RunningScheduler = { scheduler: ReturnType<typeof startScheduler>; queues: PrewarmQueues; state: RedisConnection };
 
 async function start(ctx: CommandContext): Promise<RunningScheduler> {
   const config = ctx.config;
-  const state = await openRedis(config.redis.queueUrl, { variable: 'PREWARM_QUEUE_REDIS_URL', role: 'queue/state', persistent: true });
+  const state = await openRedisRole(config.redis, 'queue/state', { persistent: true });
   const queues = new PrewarmQueues(state, config.queue.prefix);
   const runs = queues.byName.runs;
   let scheduler;
@@ -44,7 +44,7 @@ async function start(ctx: CommandContext): Promise<RunningScheduler> {
   } catch (err) {
     await queues.close();
     state.disconnect();
-    if (err instanceof ScheduleConfigError) throw new CliError(err.message);
+    if (err instanceof ScheduleConfigError) throw new CliError(err.message, EXIT.usage, { cause: err });
     throw err;
   }
   ctx.logger.info({ full: config.schedule.full, incremental: config.schedule.incremental, timezone: config.schedule.timezone }, 'scheduler started');

@@ -3,18 +3,17 @@ import type { HierarchicalCache } from '@prewarm/cache';
 import type { SourceComputer } from '@prewarm/compute';
 import type { PrewarmQueues } from '@prewarm/queue';
 import type { OrderSource } from '@prewarm/source';
-import type { Keyspace } from '@prewarm/redis';
+import type { Keyspace, RedisConnection } from '@prewarm/redis';
 import { type RunRecords, newRunId, runSummary } from '@prewarm/runs';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { errorBody } from '../errors.js';
+import { sendError } from '../errors.js';
 
 export interface OpsDeps {
   cache: HierarchicalCache;
-  state: Redis;
-  cacheRedis: Redis;
+  state: RedisConnection;
+  cacheRedis: RedisConnection;
   source: OrderSource;
   computer: () => SourceComputer;
   queues: PrewarmQueues;
@@ -71,7 +70,7 @@ export function opsRoutes(app: FastifyInstance, d: OpsDeps): void {
     const parsed = StartRun.safeParse(request.body ?? {});
     if (!parsed.success) {
       const parameter = String(parsed.error.issues[0]?.path[0] ?? 'body');
-      return reply.code(400).send(errorBody('E_INVALID_REQUEST', `invalid ${parameter}: ${parsed.error.issues[0]?.message}`, parameter));
+      return sendError(reply, 'E_INVALID_REQUEST', `invalid ${parameter}: ${parsed.error.issues[0]?.message}`, parameter);
     }
     const runId = newRunId('http');
     await d.queues.add('run', { runId, ...parsed.data, end: d.today() }, { jobId: runId });

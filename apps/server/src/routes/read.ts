@@ -4,7 +4,7 @@ import type { DateRange } from '@prewarm/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { errorBody } from '../errors.js';
+import { sendError } from '../errors.js';
 
 /** Documented limits of one request. */
 export const LIMITS = { maxStores: 500, maxDays: 366 } as const;
@@ -23,7 +23,7 @@ function parseQuery<T extends z.ZodTypeAny>(schema: T, request: FastifyRequest, 
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const parameter = String(issue.path[0] ?? 'query');
-  void reply.code(400).send(errorBody('E_INVALID_REQUEST', `missing or invalid query parameter ${parameter}`, parameter));
+  void sendError(reply, 'E_INVALID_REQUEST', `missing or invalid query parameter ${parameter}`, parameter);
   return null;
 }
 
@@ -75,7 +75,7 @@ export function readRoutes(app: FastifyInstance, reader: () => CachedComputer): 
     if (!q) return null;
     const selection = parseStoreSelection(q.stores, 'stores');
     if (selection !== 'all' && selection.length > LIMITS.maxStores) {
-      void reply.code(400).send(errorBody('E_INVALID_REQUEST', `stores: at most ${LIMITS.maxStores} store ids (or "all")`, 'stores'));
+      void sendError(reply, 'E_INVALID_REQUEST', `stores: at most ${LIMITS.maxStores} store ids (or "all")`, 'stores');
       return null;
     }
     const result = { selection, period: parseDateRange(q.from, q.to, LIMITS.maxDays) };

@@ -2,14 +2,12 @@ import { HotStoreAnalyzer, hotCount } from '@prewarm/analyzer';
 import { SourceComputer } from '@prewarm/compute';
 import { compareCodeUnits } from '@prewarm/domain';
 import type { Handler } from '@prewarm/queue';
-import { Keyspace } from '@prewarm/redis';
 import type { WorkerContext } from '../context.js';
 
 /** Counts the access stream into demand scores and reports the ranking the run is planned from. */
 export function analyzeHotHandler(ctx: WorkerContext): Handler<'analyze-hot'> {
-  const keyspace = new Keyspace(ctx.config.cache.prefix);
   return async (p) => {
-    const analyzer = new HotStoreAnalyzer({ state: ctx.state, keyspace, consumer: ctx.workerId });
+    const analyzer = new HotStoreAnalyzer({ state: ctx.state, keyspace: ctx.keys, consumer: ctx.workerId });
     await analyzer.analyze();
     const stores = [...(await new SourceComputer(ctx.source).stores()).keys()];
     const { hotRatio, hotSets } = ctx.config.runs;

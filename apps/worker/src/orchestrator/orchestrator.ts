@@ -6,7 +6,7 @@ import type { RunContext, StepTable } from './run-context.js';
 import { analyzeStep } from './steps/analyze.js';
 import { coldNextStep, coldStep } from './steps/cold.js';
 import { doneStep, finishStep } from './steps/finish.js';
-import { startStep } from './steps/global.js';
+import { startStep } from './steps/start.js';
 import { hotStep } from './steps/hot.js';
 import { setsStep } from './steps/sets.js';
 

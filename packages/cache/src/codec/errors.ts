@@ -60,8 +60,9 @@ export class UnencodableValueError extends CodecError {
   constructor(
     readonly codec: string,
     detail: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${codec} cannot encode the value: ${detail}`);
+    super(`${codec} cannot encode the value: ${detail}`, options);
     this.name = 'UnencodableValueError';
   }
 }

@@ -17,7 +17,7 @@ export const msgpackLayout: Layout<unknown> = Object.freeze({
     try {
       return packr.pack(value);
     } catch (error) {
-      throw new UnencodableValueError('msgpack-rows', error instanceof Error ? error.message : String(error));
+      throw new UnencodableValueError('msgpack-rows', error instanceof Error ? error.message : String(error), { cause: error });
     }
   },
   decode(bytes: Uint8Array): unknown {

@@ -1,9 +1,7 @@
+import { MAX_SET_TARGETS } from '@prewarm/queue';
 import { endPhase, startPhase } from '@prewarm/runs';
 import { childJobId } from '../children.js';
 import type { Step } from '../run-context.js';
-
-/** At most this many store sets per run (the `warm-sets` payload's bound). */
-const MAX_SET_TARGETS = 200;
 
 /** `sets`: warms the diagnoses of the most requested store sets and ranges (one child job). */
 export const setsStep: Step = async ({ payload, record, addChild }) => {
