@@ -26,7 +26,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PerformanceObserver, constants as perfConstants, performance } from 'node:perf_hooks';
-import { HierarchicalCache, Keyspace, type BodyResult, type ReadResult, type StoreSet, defaultLevelCodecs } from '@prewarm/cache';
+import { HierarchicalCache, type BodyResult, type ReadResult, defaultLevelCodecs } from '@prewarm/cache';
+import { Keyspace, type StoreSet, unlinkMatching } from '@prewarm/redis';
 import {
   type EntryCodec,
   decodeEnvelope,
@@ -218,7 +219,7 @@ async function main(): Promise<void> {
     for (const [i, key] of keys.entries()) {
       const entry = await cacheRedis.getBuffer(key);
       if (!entry) throw new Error(`no stored entry at ${key}`);
-      const copy = `${prefix}:raw:${label}:${i}`;
+      const copy = `${prefix}:raw:${label}:${i}`; // bench-only keys, outside prewarm's keyspace
       await cacheRedis.set(copy, entry, 'PX', 3_600_000); // expires even if a run dies before cleanup
       entries.push(entry);
       copies.push(copy);
@@ -296,12 +297,7 @@ async function main(): Promise<void> {
     await redisOnly.close();
     await withL4.close();
     await source.close();
-    let cursor = '0';
-    do {
-      const [next, keys] = await cacheRedis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await cacheRedis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await unlinkMatching(cacheRedis, `${prefix}:*`); // the bench's own prefix: entries and raw copies
     cacheRedis.disconnect();
     stateRedis.disconnect();
     rmSync(dir, { recursive: true, force: true });
