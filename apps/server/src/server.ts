@@ -62,7 +62,7 @@ export async function startServer(config: Config, logger: Logger, options: { por
     await scope.abandon();
     throw err;
   }
-  const queues = new PrewarmQueues(state, config.queue.prefix);
+  const queues = new PrewarmQueues(state, config.queue.prefix, (err, queue) => log.warn({ queue, err: err.message }, 'queue connection error'));
   const keys = cache.keys;
   const runs = new RunRecords(state, keys);
   const heartbeats = new Heartbeats(state, keys);

@@ -51,7 +51,7 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
   }
   const connections = [...new Set([bull, producer, state, cacheRedis])];
   const keys = cache.keys;
-  const queues = new PrewarmQueues(producer, config.queue.prefix);
+  const queues = new PrewarmQueues(producer, config.queue.prefix, (err, queue) => log.warn({ queue, err: err.message }, 'queue connection error'));
   const heartbeats = new Heartbeats(state, keys);
   // Lock renewals run on this event loop: how long it ever stalls is the number that matters.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });

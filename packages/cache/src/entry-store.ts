@@ -1,4 +1,4 @@
-import type { Keyspace, Level, RedisConnection } from '@prewarm/redis';
+import { type Keyspace, type Level, type RedisConnection, pipelinePerSlot } from '@prewarm/redis';
 import type { Logger } from '@prewarm/telemetry';
 import { type EntryCodec, bodyEncoding } from './entry-codec.js';
 import { type EnvelopeHeader, decodeEnvelope, encodeEnvelope } from './envelope.js';
@@ -105,24 +105,27 @@ export class EntryStore {
   }
 
   /**
-   * Writes many entries of one level in one pipeline (warm-up batches, multi-store fills), with
-   * one statistics update; `replace` announces all of them in one message.
+   * Writes many entries of one level in one pipeline — one per hash slot on a cluster —
+   * (warm-up batches, multi-store fills), with one statistics update; `replace` announces all
+   * of them in one message.
    */
   async writeMany<T>(level: Level, codec: EntryCodec<T>, items: readonly ({ key: string } & Computed<T>)[], mode: WriteMode): Promise<Written> {
     if (items.length === 0) return { entries: 0, rawBytes: 0, storedBytes: 0 };
     const now = Date.now();
-    const pipeline = this.parts.cache.pipeline();
+    const sealed: { key: string; entry: Buffer; px: number }[] = [];
     let rawBytes = 0;
     let storedBytes = 0;
     for (const item of items) {
       const { entry, rawLength, px } = await this.seal(level, codec, item, now);
-      if (mode === 'fill') pipeline.set(item.key, entry, 'PX', px, 'NX');
-      else pipeline.set(item.key, entry, 'PX', px);
+      sealed.push({ key: item.key, entry, px });
       rawBytes += rawLength;
       storedBytes += entry.length;
       this.parts.memory.set(item.key, { value: item.value, storedBytes: entry.length, sizeBytes: rawLength * 2 + 64, createdAt: now, watermark: item.watermark });
     }
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await pipelinePerSlot(this.parts.cache, sealed, (s) => s.key, (pipeline, s) => {
+      if (mode === 'fill') pipeline.set(s.key, s.entry, 'PX', s.px, 'NX');
+      else pipeline.set(s.key, s.entry, 'PX', s.px);
+    });
     const failed = replies.find(([err]) => err);
     if (failed) throw failed[0];
     this.countWrites(level, items.length, rawBytes, storedBytes);

@@ -23,11 +23,17 @@ export class PrewarmQueues {
     connection: RedisConnection,
     /** BullMQ's key prefix (`PREWARM_QUEUE_PREFIX`): a hash tag, so each queue lives in one cluster slot. */
     readonly prefix: string,
+    /**
+     * Connection errors BullMQ reports on a queue (Redis restarting, a cluster failing over);
+     * commands in flight fail on their own. Without a listener BullMQ prints them to stderr.
+     */
+    onError: (err: Error, queue: QueueName) => void = () => {},
   ) {
     this.byName = {
       runs: new Queue(QUEUES.runs, { connection, prefix }),
       warm: new Queue(QUEUES.warm, { connection, prefix }),
     };
+    for (const [name, queue] of Object.entries(this.byName)) queue.on('error', (err) => onError(err, name as QueueName));
   }
 
   async add<N extends JobName>(name: N, payload: PayloadInput<N>, options: AddOptions = {}): Promise<Job> {

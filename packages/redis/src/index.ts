@@ -3,3 +3,4 @@ export { openRedis, openRedisRole, checkEvictionPolicy } from './connection.js';
 export { type RedisConnection, scanKeys, countKeys, unlinkMatching, scanTargets } from './scan.js';
 export { LuaScript } from './lua-script.js';
 export { RedisUnavailableError } from './errors.js';
+export { pipelinePerSlot, type PipelineReply } from './pipeline.js';

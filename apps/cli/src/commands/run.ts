@@ -29,7 +29,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       if (opts.policy !== 'default' && opts.policy !== 'seed') throw new CliError(`--policy must be default or seed, got ${JSON.stringify(opts.policy)}`);
       const config = ctx.config;
       const producer = await openRedisRole(config.redis, 'queue/state');
-      const queues = new PrewarmQueues(producer, config.queue.prefix);
+      const queues = new PrewarmQueues(producer, config.queue.prefix, (err, queue) => ctx.logger.warn({ queue, err: err.message }, 'queue connection error'));
       const keys = new Keyspace(config.cache.prefix);
       const runs = new RunRecords(producer, keys);
       let embedded: RunningWorker | undefined;
@@ -39,6 +39,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         // A blocking reader of its own: BullMQ wants it to wait through reconnects.
         listener = await openRedisRole(config.redis, 'queue/state', { blocking: true, persistent: true });
         events = new QueueEvents(QUEUES.runs, { connection: listener, prefix: config.queue.prefix });
+        events.on('error', (err) => ctx.logger.warn({ err: err.message }, 'queue events connection error'));
         if ((await new Heartbeats(producer, keys).alive()) === 0) {
           if (!opts.json) ctx.warn('no worker is alive: starting one in this process');
           embedded = await startWorker(config, ctx.logger);

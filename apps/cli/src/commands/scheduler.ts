@@ -19,7 +19,7 @@ type RunningScheduler = { scheduler: ReturnType<typeof startScheduler>; queues: 
 async function start(ctx: CommandContext): Promise<RunningScheduler> {
   const config = ctx.config;
   const state = await openRedisRole(config.redis, 'queue/state', { persistent: true });
-  const queues = new PrewarmQueues(state, config.queue.prefix);
+  const queues = new PrewarmQueues(state, config.queue.prefix, (err, queue) => ctx.logger.warn({ queue, err: err.message }, 'queue connection error'));
   const runs = queues.byName.runs;
   let scheduler;
   try {

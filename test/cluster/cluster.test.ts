@@ -1,0 +1,111 @@
+/**
+ * Both Redis roles on a real Redis Cluster (3 masters + 3 replicas, redis-server processes):
+ * a full run, reads byte-identical to the source, hits on the second read, statistics equal to
+ * a scan of every master, `seed` invalidation on every master, and a master SIGKILLed in the
+ * middle of a run: its replica takes over, the run completes and reads stay exact.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, cacheEnv, runCli } from '../helpers/cli.js';
+import { type TestCluster, startTestCluster } from '../helpers/redis-cluster.js';
+
+const END = '2026-11-20';
+const LAST30 = ['--from', '2026-10-22', '--to', END];
+
+let cluster: TestCluster;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  cluster = await startTestCluster();
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'prewarm-cluster-')), 'orders.db');
+  env = { PREWARM_SOURCE_URL: `sqlite:${dbPath}`, ...cacheEnv(cluster.url), PREWARM_QUEUE_PREFIX: `{q${Date.now() % 100000}}` };
+  const seeded = await runCli(['seed', '--stores', '12', '--days', '70', '--orders', '6000', '--seed', '5', '--end', END], env);
+  expect(seeded.stderr).toBe('');
+  expect(seeded.code).toBe(0);
+}, 120_000);
+afterAll(() => cluster?.stop());
+
+function ok(r: CliResult): CliResult {
+  expect(r.stderr.split('\n').filter((l) => l.startsWith('prewarm:'))).toEqual([]);
+  expect(r.code).toBe(0);
+  return r;
+}
+
+async function expectCacheEqualsSource(args: string[]): Promise<void> {
+  const cached = ok(await runCli([...args, '--json'], env));
+  const direct = ok(await runCli([...args, '--json', '--no-cache'], env));
+  expect(cached.stdout).toBe(direct.stdout);
+}
+
+/** Keys of each level on every master, counted by SCAN node by node (what `stats` must agree with). */
+async function scanMasters(): Promise<{ l1: number; l2: number; l3: number }> {
+  const prefix = env.PREWARM_CACHE_PREFIX!;
+  const counts = { l1: 0, l2: 0, l3: 0 };
+  for (const port of await cluster.masters()) {
+    const node = new Redis({ port, host: '127.0.0.1' });
+    try {
+      for (const level of ['l1', 'l2', 'l3'] as const) {
+        const pattern = level === 'l3' ? `${prefix}:l3:*` : `${prefix}:{*}:${level}:*`;
+        for (let cursor = '0'; ; ) {
+          const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+          counts[level] += keys.filter((k) => !k.endsWith(':lease')).length;
+          if ((cursor = next) === '0') break;
+        }
+      }
+    } finally {
+      node.disconnect();
+    }
+  }
+  return counts;
+}
+
+describe('on a Redis Cluster (both roles)', () => {
+  it('runs, serves reads equal to the source, counts keys on every master', async () => {
+    const summary = JSON.parse(ok(await runCli(['run', '--json', '--end', END], env)).stdout);
+    expect(summary.status).toBe('completed');
+    expect(summary.entries).toEqual({ l1: 12 * 3, l2: 12 * 60 * 2, l3: 2 + 12 * 2 });
+    const stats = JSON.parse(ok(await runCli(['stats', '--json'], env)).stdout);
+    const scanned = await scanMasters();
+    expect({ l1: stats.level_1, l2: stats.level_2, l3: stats.level_3 }).toEqual(scanned);
+    expect(scanned).toEqual({ l1: 36, l2: 720, l3: 26 });
+    // The stores' entries are spread over the masters: every master holds some.
+    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'all', ...LAST30]);
+    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'S003,S011', ...LAST30]);
+    await expectCacheEqualsSource(['get', 'metrics', '--store', 'S007', ...LAST30]);
+    const again = ok(await runCli(['get', 'diagnosis', '--stores', 'S003,S011', ...LAST30], env));
+    expect(again.stderr).toContain('cache: hit');
+  }, 120_000);
+
+  it('seed forgets the old entries on every master', async () => {
+    const before = await scanMasters();
+    expect(before.l2).toBeGreaterThan(0);
+    ok(await runCli(['seed', '--stores', '12', '--days', '70', '--orders', '5000', '--seed', '9', '--end', END], env));
+    const after = await scanMasters();
+    expect({ l1: after.l1, l2: after.l2 }).toEqual({ l1: 0, l2: 0 });
+    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'all', ...LAST30]);
+    await expectCacheEqualsSource(['get', 'metrics', '--store', 'S002', ...LAST30]);
+  }, 120_000);
+
+  it('a master killed in the middle of a run fails over; the run completes and reads stay exact', async () => {
+    const masters = await cluster.masters();
+    // The queue's own slot ({q…} hash tag): the harshest master to lose.
+    const probe = new Redis({ port: masters[0]!, host: '127.0.0.1' });
+    const slot = (await probe.cluster('KEYSLOT', env.PREWARM_QUEUE_PREFIX!)) as number;
+    const shards = (await probe.cluster('SLOTS')) as [number, number, [string, number]][];
+    probe.disconnect();
+    const victim = shards.find(([from, to]) => slot >= from && slot <= to)![2][1];
+    const run = runCli(['run', '--json', '--end', END], env);
+    await new Promise((r) => setTimeout(r, 1500));
+    cluster.kill(victim);
+    const summary = JSON.parse(ok(await run).stdout);
+    expect(summary.status).toBe('completed');
+    expect(summary.stores.failed).toEqual([]);
+    await cluster.waitHealthy();
+    expect(await cluster.masters()).not.toContain(victim);
+    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'all', ...LAST30]);
+    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'S001,S004', ...LAST30]);
+  }, 180_000);
+});
