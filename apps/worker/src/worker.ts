@@ -37,8 +37,10 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
   let source: OrderSource;
   try {
     bull = await scope.open('BullMQ connection', () => openRedisRole(config.redis, 'queue/state', { persistent: true, blocking: true }), disconnect);
-    producer = await scope.open('producer connection', () => openRedisRole(config.redis, 'queue/state'), disconnect);
-    state = await scope.open('state connection', () => openRedisRole(config.redis, 'queue/state', { persistent: true }), disconnect);
+    // A worker waits through a failover or a restart of the queue/state Redis: its commands are
+    // held and retried on reconnect rather than failing the job in hand.
+    producer = await scope.open('producer connection', () => openRedisRole(config.redis, 'queue/state', { persistent: true, blocking: true }), disconnect);
+    state = await scope.open('state connection', () => openRedisRole(config.redis, 'queue/state', { persistent: true, blocking: true }), disconnect);
     cacheRedis = config.redis.shared ? state : await scope.open('cache connection', () => openRedisRole(config.redis, 'cache', { persistent: true }), disconnect);
     const eviction = await checkEvictionPolicy(state, 'queue/state');
     if (eviction) log.warn(eviction);

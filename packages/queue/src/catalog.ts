@@ -95,7 +95,7 @@ export interface JobSpec<S extends z.ZodTypeAny, R extends z.ZodTypeAny = z.ZodT
  * payload schema and return `z.input` of the result schema.
  */
 export const JOBS = {
-  run: { queue: QUEUES.runs, schema: RunPayload, result: RunResult, attempts: 1, backoffMs: 0, timeoutMs: 60 * 60_000, retention: RETENTION },
+  run: { queue: QUEUES.runs, schema: RunPayload, result: RunResult, attempts: 3, backoffMs: 1000, timeoutMs: 60 * 60_000, retention: RETENTION },
   'warm-store': { queue: QUEUES.warm, schema: WarmStorePayload, result: WarmResult, attempts: 3, backoffMs: 1000, timeoutMs: 10 * 60_000, retention: RETENTION },
   'warm-sets': { queue: QUEUES.warm, schema: WarmSetsPayload, result: WarmResult, attempts: 3, backoffMs: 1000, timeoutMs: 20 * 60_000, retention: RETENTION },
   'analyze-hot': { queue: QUEUES.warm, schema: AnalyzePayload, result: AnalyzeHotResult, attempts: 3, backoffMs: 500, timeoutMs: 5 * 60_000, retention: RETENTION },

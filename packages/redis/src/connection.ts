@@ -48,6 +48,9 @@ export function openRedisRole(settings: Config['redis'], role: RedisRole, option
   return openRedis(url, { ...options, variable, role, tls: settings.tls });
 }
 
+/** How long a long-running process keeps trying to reach a sentinel- or cluster-managed master it never reached. */
+const FAILOVER_GRACE_MS = 15_000;
+
 /** Capped exponential backoff of reconnects (ms). */
 const backoff = (attempt: number): number => Math.min(100 * 2 ** attempt, 5000);
 
@@ -66,7 +69,13 @@ export async function openRedis(url: string, options: OpenRedisOptions): Promise
     throw new RedisUnavailableError(`invalid ${options.variable}: ${(err as Error).message}`, { cause: err });
   }
   let connected = false;
-  const retry = (attempt: number): number | null => (connected && options.persistent ? backoff(attempt) : null);
+  // A long-running process reconnects forever once it has connected. Before that it fails fast
+  // (one clear line when nothing answers) — except behind sentinels or a cluster, where a master
+  // may be moving right now: it keeps trying for FAILOVER_GRACE_MS.
+  const started = Date.now();
+  const movingMaster = endpoint.kind !== 'single' && options.persistent === true;
+  const retry = (attempt: number): number | null =>
+    connected && options.persistent ? backoff(attempt) : movingMaster && Date.now() - started < FAILOVER_GRACE_MS ? 250 : null;
   const client = createClient(endpoint, options, retry);
   client.once('ready', () => (connected = true));
   let lastError: Error | undefined;

@@ -28,7 +28,8 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .action(async (opts: RunOptions) => {
       if (opts.policy !== 'default' && opts.policy !== 'seed') throw new CliError(`--policy must be default or seed, got ${JSON.stringify(opts.policy)}`);
       const config = ctx.config;
-      const producer = await openRedisRole(config.redis, 'queue/state');
+      // The run may outlive a failover or restart of the queue/state Redis: wait through it.
+      const producer = await openRedisRole(config.redis, 'queue/state', { persistent: true, blocking: true });
       const queues = new PrewarmQueues(producer, config.queue.prefix, (err, queue) => ctx.logger.warn({ queue, err: err.message }, 'queue connection error'));
       const keys = new Keyspace(config.cache.prefix);
       const runs = new RunRecords(producer, keys);

@@ -1,6 +1,6 @@
 import type { PayloadOf } from '@prewarm/queue';
 import { type RunRecord, dashboardRanges, warmWindow } from '@prewarm/runs';
-import { type Job, WaitingChildrenError } from 'bullmq';
+import { type Job, UnrecoverableError, WaitingChildrenError } from 'bullmq';
 import type { WorkerContext } from '../context.js';
 import type { RunContext, StepTable } from './run-context.js';
 import { analyzeStep } from './steps/analyze.js';
@@ -27,7 +27,8 @@ export const STEPS: StepTable = {
  * sleeping (moveToWaitingChildren) while they run. Its progress lives in the run record, so a
  * restarted orchestrator resumes where it stopped; children have ids derived from the run, so
  * a resumed step re-adding them is a no-op. A failed child never blocks the run: it is retried
- * by BullMQ, then reported.
+ * by BullMQ, then reported. A failed step is retried too (the `run` job's attempts), from the
+ * record as last saved.
  */
 export async function orchestrate(ctx: WorkerContext, payload: PayloadOf<'run'>, job: Job, token: string | undefined): Promise<RunRecord> {
   const record = (await ctx.runs.get(payload.runId)) ?? (await ctx.runs.create({ runId: payload.runId, incremental: payload.incremental, policy: payload.policy }));
@@ -55,6 +56,13 @@ export async function orchestrate(ctx: WorkerContext, payload: PayloadOf<'run'>,
     }
   } catch (err) {
     if (err instanceof WaitingChildrenError) throw err;
+    // A failure BullMQ will retry (Redis failing over, a connection lost) leaves the record as
+    // it was last saved: the next attempt resumes from there. Only the last attempt fails the run.
+    const retried = !(err instanceof UnrecoverableError) && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+    if (retried) {
+      run.log.warn({ err: (err as Error).message, attempt: job.attemptsMade + 1 }, 'orchestrator step failed; retrying from the saved record');
+      throw err;
+    }
     record.status = 'failed';
     record.error = (err as Error).message;
     record.finishedAt = Date.now();
