@@ -1,5 +1,5 @@
-/** The start-up check of each Redis role's eviction policy, against real servers. */
-import { checkEvictionPolicy } from '@prewarm/redis';
+/** The start-up check of what each Redis role needs, against a real server. */
+import { checkRedisRole } from '@prewarm/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestRedis, startTestRedis } from '../helpers/redis.js';
@@ -16,20 +16,28 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-describe('checkEvictionPolicy', () => {
-  it('accepts noeviction for the queue/state role and warns on anything that may evict', async () => {
+describe('checkRedisRole', () => {
+  it('queue/state: wants noeviction and an AOF', async () => {
     await client.config('SET', 'maxmemory-policy', 'noeviction');
-    expect(await checkEvictionPolicy(client, 'queue/state')).toBeNull();
+    await client.config('SET', 'appendonly', 'yes');
+    expect(await checkRedisRole(client, 'queue/state')).toEqual([]);
     await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
-    expect(await checkEvictionPolicy(client, 'queue/state')).toBe(
-      'the queue/state Redis has maxmemory-policy allkeys-lru; it needs noeviction (BullMQ and prewarm\'s state must never be evicted)',
-    );
+    await client.config('SET', 'appendonly', 'no');
+    expect(await checkRedisRole(client, 'queue/state')).toEqual([
+      "the queue/state Redis has maxmemory-policy allkeys-lru; it needs noeviction (BullMQ and prewarm's state must never be evicted)",
+      'the queue/state Redis keeps no AOF (appendonly no): a restart loses queued jobs, run records and demand history; set appendonly yes, appendfsync everysec',
+    ]);
   });
 
-  it('recommends an LRU or LFU policy for the cache role', async () => {
+  it('cache: wants a maxmemory budget and an LRU or LFU policy', async () => {
+    await client.config('SET', 'maxmemory', '64mb');
     await client.config('SET', 'maxmemory-policy', 'allkeys-lfu');
-    expect(await checkEvictionPolicy(client, 'cache')).toBeNull();
+    expect(await checkRedisRole(client, 'cache')).toEqual([]);
+    await client.config('SET', 'maxmemory', '0');
     await client.config('SET', 'maxmemory-policy', 'noeviction');
-    expect(await checkEvictionPolicy(client, 'cache')).toMatch(/^the cache Redis has maxmemory-policy noeviction; allkeys-lru/);
+    const warnings = await checkRedisRole(client, 'cache');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^the cache Redis has no maxmemory/);
+    expect(warnings[1]).toMatch(/^the cache Redis has maxmemory-policy noeviction; allkeys-lru/);
   });
 });

@@ -151,12 +151,15 @@ describe('ops API', () => {
   });
 
   it('starts a run with POST /v1/runs and lists it with its phases', async () => {
-    expect((await get('/readyz')).status).toBe(503); // no worker yet
+    // No worker yet: the server is ready (it can serve), and says no worker is alive.
+    const alone = await get('/readyz');
+    expect(alone.status).toBe(200);
+    expect(await alone.json()).toEqual({ status: 'ready', checks: { queue_redis: 'ok', cache_redis: 'ok', source: 'ok' }, workers: 0 });
     const worker: RunningWorker = await startWorker(parseConfig({ ...env, PREWARM_LOG_LEVEL: 'silent' }), logger);
     try {
       const ready = await get('/readyz');
       expect(ready.status).toBe(200);
-      expect((await ready.json()).checks).toEqual({ queue_redis: 'ok', cache_redis: 'ok', source: 'ok', worker: 'ok' });
+      expect(await ready.json()).toEqual({ status: 'ready', checks: { queue_redis: 'ok', cache_redis: 'ok', source: 'ok' }, workers: 1 });
       const started = await fetch(`${server.url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ incremental: false }) });
       expect(started.status).toBe(202);
       const { runId } = await started.json();

@@ -6,7 +6,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs } from '@prewarm/cache';
-import { Keyspace, type RedisConnection, checkEvictionPolicy, openRedisRole } from '@prewarm/redis';
+import { Keyspace, type RedisConnection, checkRedisRole, openRedisRole } from '@prewarm/redis';
 import { CachedComputer, SourceComputer } from '@prewarm/compute';
 import type { Config } from '@prewarm/config';
 import { type DiagnosisThresholds, localToday } from '@prewarm/domain';
@@ -53,8 +53,8 @@ export async function startServer(config: Config, logger: Logger, options: { por
   try {
     state = await scope.open('state connection', () => openRedisRole(config.redis, 'queue/state', connection), disconnect);
     cacheRedis = config.redis.shared ? state : await scope.open('cache connection', () => openRedisRole(config.redis, 'cache', connection), disconnect);
-    const eviction = await checkEvictionPolicy(state, 'queue/state');
-    if (eviction) log.warn(eviction);
+    for (const warning of await checkRedisRole(state, 'queue/state')) log.warn(warning);
+    if (!config.redis.shared) for (const warning of await checkRedisRole(cacheRedis, 'cache')) log.warn(warning);
     source = await scope.open('source', () => openSource(config.source.url), (s) => s.close());
     const options = { cache: cacheRedis, state, ...cacheOptionsFrom(config.cache), codecs: defaultLevelCodecs(), logger: log, onRead: metrics.observeRead };
     cache = await HierarchicalCache.create(options);

@@ -161,18 +161,30 @@ function describeFailure(url: string, endpoint: RedisEndpoint, options: OpenRedi
 }
 
 /**
- * The eviction policy a role wants: entries may vanish (LRU); state must not (noeviction).
- * On a cluster every master is asked. Null when it fits, or when CONFIG is not allowed.
+ * What a role needs from its Redis, checked at start-up; one warning per unmet need (none when
+ * CONFIG is not allowed, as on some managed services). On a cluster every master is asked.
+ * - queue/state: `maxmemory-policy noeviction` (BullMQ and prewarm's state must never be
+ *   evicted) and an AOF (a restart must not lose queued jobs, run records or demand history);
+ * - cache: a `maxmemory` budget and an LRU/LFU policy (entries may vanish; memory may not grow).
  */
-export async function checkEvictionPolicy(client: RedisConnection, role: RedisRole): Promise<string | null> {
+export async function checkRedisRole(client: RedisConnection, role: RedisRole): Promise<string[]> {
+  const warnings = new Set<string>();
   try {
     for (const node of scanTargets(client)) {
-      const [, policy] = (await node.config('GET', 'maxmemory-policy')) as [string, string];
-      if (role === 'queue/state' && policy !== 'noeviction') return `the ${role} Redis has maxmemory-policy ${policy}; it needs noeviction (BullMQ and prewarm's state must never be evicted)`;
-      if (role === 'cache' && !/lru|lfu/.test(policy)) return `the cache Redis has maxmemory-policy ${policy}; allkeys-lru (or allkeys-lfu) with a maxmemory budget is recommended`;
+      const config = (await node.config('GET', 'maxmemory*')) as string[];
+      const [, appendonly] = (await node.config('GET', 'appendonly')) as [string, string];
+      const setting = Object.fromEntries(config.flatMap((v, i) => (i % 2 === 0 ? [[v, config[i + 1]]] : [])));
+      const policy = setting['maxmemory-policy'];
+      if (role === 'queue/state') {
+        if (policy !== 'noeviction') warnings.add(`the queue/state Redis has maxmemory-policy ${policy}; it needs noeviction (BullMQ and prewarm's state must never be evicted)`);
+        if (appendonly !== 'yes') warnings.add('the queue/state Redis keeps no AOF (appendonly no): a restart loses queued jobs, run records and demand history; set appendonly yes, appendfsync everysec');
+      } else {
+        if (setting.maxmemory === '0') warnings.add('the cache Redis has no maxmemory: it grows until the machine runs out; give it a budget (maxmemory) with allkeys-lru');
+        if (!/lru|lfu/.test(policy ?? '')) warnings.add(`the cache Redis has maxmemory-policy ${policy}; allkeys-lru (or allkeys-lfu) with a maxmemory budget is recommended`);
+      }
     }
-    return null;
   } catch {
-    return null; // CONFIG may be disabled on managed Redis
+    // CONFIG may be disabled on managed Redis: nothing to say.
   }
+  return [...warnings];
 }

@@ -1,5 +1,5 @@
 export { Keyspace, LEVELS, type Level, type StoreSet } from './keys.js';
-export { openRedis, openRedisRole, checkEvictionPolicy } from './connection.js';
+export { openRedis, openRedisRole, checkRedisRole } from './connection.js';
 export { type RedisConnection, scanKeys, countKeys, unlinkMatching, scanTargets } from './scan.js';
 export { LuaScript } from './lua-script.js';
 export { RedisUnavailableError } from './errors.js';
