@@ -94,7 +94,7 @@ describe('on a Redis Cluster (both roles)', () => {
     // The queue's own slot ({q…} hash tag): the harshest master to lose.
     const probe = new Redis({ port: masters[0]!, host: '127.0.0.1' });
     const slot = (await probe.cluster('KEYSLOT', env.PREWARM_QUEUE_PREFIX!)) as number;
-    const shards = (await probe.cluster('SLOTS')) as [number, number, [string, number]][];
+    const shards = (await probe.cluster('SLOTS')) as unknown as [number, number, [string, number]][];
     probe.disconnect();
     const victim = shards.find(([from, to]) => slot >= from && slot <= to)![2][1];
     const run = runCli(['run', '--json', '--end', END], env);

@@ -72,7 +72,7 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
     eventLoopDelayMaxMs: () => Math.round(loopDelay.max / 1e6),
   };
   const processor = processorFor(handlers(context));
-  const common = { connection: bull, prefix: config.queue.prefix, settings: { backoffStrategy }, lockDuration: config.queue.lockMs, stalledInterval: config.queue.lockMs };
+  const common = { name: workerId, connection: bull, prefix: config.queue.prefix, settings: { backoffStrategy }, lockDuration: config.queue.lockMs, stalledInterval: config.queue.lockMs };
   const workers = [
     new Worker(QUEUES.runs, processor, { ...common, concurrency: 2 }),
     new Worker(QUEUES.warm, processor, { ...common, concurrency: config.queue.concurrency }),
