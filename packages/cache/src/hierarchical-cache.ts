@@ -14,7 +14,7 @@ export interface HierarchicalCacheOptions extends CacheCoreOptions {
 }
 
 /**
- * prewarm's four-level cache (DESIGN §6):
+ * prewarm's four-level cache (contract §6):
  * - L1 raw orders per store and business month,
  * - L2 daily metrics per store and business date (read as ranges, one round trip per store),
  * - L3 diagnosis per canonical store set and range, keyed by its members' generations,

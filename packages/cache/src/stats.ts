@@ -13,7 +13,7 @@ export interface LevelStats {
   stored_bytes: number;
 }
 
-/** `prewarm stats` (DESIGN §6 names first). */
+/** `prewarm stats` (contract §6 names first). */
 export interface CacheStats {
   used_memory_mb: number;
   max_memory_mb: number | null;

@@ -13,7 +13,7 @@ function errorOf(env: Record<string, string>): ConfigError {
 }
 
 describe('parseConfig', () => {
-  it('applies the DESIGN §9 defaults', () => {
+  it('applies the contract §9 defaults', () => {
     const c = parseConfig({});
     expect(c.source).toEqual({ url: 'sqlite:./data/orders.db', kind: 'sqlite' });
     expect(c.redis).toEqual({ queueUrl: 'redis://127.0.0.1:6379', cacheUrl: 'redis://127.0.0.1:6379', shared: true, tls: { ca: null, cert: null, key: null } });

@@ -25,7 +25,7 @@ const seconds = z.coerce.number({ error: 'must be a number of seconds' }).int('m
 
 const ratio = z.coerce.number({ error: 'must be a number' }).min(-1, 'must be between -1 and 1').max(1, 'must be between -1 and 1');
 
-/** Environment variables read by prewarm, with their defaults (DESIGN §9). */
+/** Environment variables read by prewarm, with their defaults (contract §9). */
 const BaseSchema = z.object({
   PREWARM_SOURCE_URL: z
     .string()

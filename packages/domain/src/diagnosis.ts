@@ -21,7 +21,7 @@ export interface RuleThresholds {
 }
 export type DiagnosisThresholds = Record<FindingCode, RuleThresholds>;
 
-/** The default rules of DESIGN §5. */
+/** The default rules of contract §5. */
 export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
   LOSS_ORDERS_HIGH: { warning: 0.1, critical: 0.2 },
   MARGIN_LOW: { warning: 0.15, critical: 0.05 },

@@ -9,7 +9,7 @@ export interface ChannelTotals {
   revenue_cents: number;
 }
 
-/** Sums for one store-day or any set of store-days (DESIGN §5; completed orders unless said). */
+/** Sums for one store-day or any set of store-days (contract §5; completed orders unless said). */
 export interface Totals {
   orders: number;
   refunded: number;

@@ -3,7 +3,7 @@ import { parseTimestamp } from './timestamp.js';
 export const ORDER_STATUSES = ['completed', 'refunded', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** The order columns of the source contract (DESIGN §4), in table order. */
+/** The order columns of the source contract (contract §4), in table order. */
 export const ORDER_COLUMNS = [
   'order_id',
   'store_id',
@@ -81,7 +81,7 @@ function nonEmptyText(value: unknown): string | null {
 }
 
 /**
- * Checks one row against the source rules (DESIGN §4). A row that breaks them is reported
+ * Checks one row against the source rules (contract §4). A row that breaks them is reported
  * with its order id and a reason, and must be skipped by the caller: never aggregated.
  * `knownStores`, when given, also rejects orders of unknown stores.
  */

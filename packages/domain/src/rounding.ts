@@ -1,5 +1,5 @@
 /**
- * Exact rounding of integer ratios, half away from zero (DESIGN §5).
+ * Exact rounding of integer ratios, half away from zero (contract §5).
  *
  * Every ratio the product shows is a quotient of two integers (cents or counts), so it is
  * rounded on the integers themselves: no binary floating point error can turn 0.12345 into

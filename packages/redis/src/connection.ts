@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { type Config, type RedisEndpoint, parseRedisUrl, redactRedisUrl } from '@prewarm/config';
+import { type Config, ConfigError, type RedisEndpoint, parseRedisUrl, redactRedisUrl } from '@prewarm/config';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { RedisUnavailableError } from './errors.js';
 import { type RedisConnection, scanTargets } from './scan.js';
@@ -91,6 +91,10 @@ export async function openRedis(url: string, options: OpenRedisOptions): Promise
 }
 
 function createClient(endpoint: RedisEndpoint, options: OpenRedisOptions, retry: (attempt: number) => number | null): RedisConnection {
+  return hideCredentials(newClient(endpoint, options, retry));
+}
+
+function newClient(endpoint: RedisEndpoint, options: OpenRedisOptions, retry: (attempt: number) => number | null): RedisConnection {
   const common: RedisOptions = {
     lazyConnect: true,
     connectTimeout: options.connectTimeoutMs ?? 3000,
@@ -135,26 +139,74 @@ function createClient(endpoint: RedisEndpoint, options: OpenRedisOptions, retry:
   }
 }
 
-/** Node's TLS options from the configured PEM files (read once per connection opened). */
+/**
+ * ioredis attaches the command a reply error answers to the error (`err.command.args`): for a
+ * refused AUTH (or HELLO … AUTH), the user name and the password, which a logger serializing
+ * the error whole would print. They are masked by the first listener of every error, before
+ * any other listener, and before the handlers of the commands the failure rejects (those run
+ * later, as microtasks). Connections duplicated from this one (BullMQ's blocking connections,
+ * subscribers) get the same listener; so do the nodes of a cluster (`node error`).
+ */
+function hideCredentials<C extends RedisConnection>(client: C): C {
+  const mask = (err: unknown): void => {
+    const command = (err as { command?: { name?: unknown; args?: unknown } } | null)?.command;
+    if (command && /^(auth|hello)$/i.test(String(command.name)) && Array.isArray(command.args)) command.args = command.args.map(() => '***');
+  };
+  client.prependListener('error', mask);
+  if (client instanceof Cluster) client.prependListener('node error', mask);
+  const duplicate = client.duplicate.bind(client) as (...args: unknown[]) => RedisConnection;
+  (client as { duplicate: (...args: unknown[]) => RedisConnection }).duplicate = (...args) => hideCredentials(duplicate(...args));
+  return client;
+}
+
+/** The variable each TLS file comes from, for errors. */
+const TLS_VARIABLES = { ca: 'PREWARM_REDIS_TLS_CA', cert: 'PREWARM_REDIS_TLS_CERT', key: 'PREWARM_REDIS_TLS_KEY' } as const;
+
+/** Node's TLS options from the configured PEM files (read once per connection opened); a file that cannot be read is a configuration error naming its variable. */
 function tlsOptions(files: TlsFiles = {}): ConnectionOptions {
-  const read = (path: string | null | undefined) => (path ? readFileSync(path) : undefined);
-  const ca = read(files.ca);
-  const cert = read(files.cert);
-  const key = read(files.key);
+  const read = (which: keyof typeof TLS_VARIABLES) => {
+    const path = files[which];
+    if (!path) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      const variable = TLS_VARIABLES[which];
+      throw new ConfigError(`invalid ${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, variable, { cause: err });
+    }
+  };
+  const ca = read('ca');
+  const cert = read('cert');
+  const key = read('key');
   return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
 }
 
 const AUTH_FAILURE = /WRONGPASS|NOAUTH|invalid (username-)?password|NOPERM/i;
 const TLS_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|EPROTO|wrong version number|certificate/i;
+/** TLS alerts a server sends when it wants a client certificate or does not accept the one given. */
+const CLIENT_CERT_REFUSED = /ALERT_CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|ALERT_CERTIFICATE_UNKNOWN|alert certificate required|alert bad certificate|alert unknown ca/i;
+/** Something accepted the connection and dropped it, or never finished the TLS handshake: a scheme that does not fit the port. */
+const DROPPED = /ECONNRESET|EPIPE|Connection is closed|socket disconnected before secure TLS/i;
 
 /** One line: where, which setting, and what went wrong, with the next step. */
 function describeFailure(url: string, endpoint: RedisEndpoint, options: OpenRedisOptions, err: Error): string {
   const where = `Redis at ${redactRedisUrl(url)} (${options.variable}, ${options.role} role)`;
-  const reason = err.message.split('\n')[0];
+  // OpenSSL's messages carry a queue of codes and a source path: keep the words (`tlsv13 alert certificate required`).
+  const reason = (err.message.split('\n')[0] ?? '').replace(/^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):.*$/, '$1');
   const code = (err as NodeJS.ErrnoException).code ?? '';
   if (AUTH_FAILURE.test(reason ?? '')) return `${where} refused the credentials: ${reason}; check the user and password in the URL`;
+  if (endpoint.tls && CLIENT_CERT_REFUSED.test(`${code} ${reason}`)) {
+    return options.tls?.cert
+      ? `${where}: the TLS connection failed (${code || reason}): the server did not accept the client certificate of PREWARM_REDIS_TLS_CERT (${reason}); give one signed by a CA the server trusts`
+      : `${where}: the TLS connection failed (${code || reason}): the server asks for a client certificate; give it with PREWARM_REDIS_TLS_CERT and PREWARM_REDIS_TLS_KEY`;
+  }
   if (TLS_FAILURE.test(`${code} ${reason}`)) {
     return `${where}: the TLS connection failed (${code || reason}): ${reason}; give the CA that signed the server's certificate with PREWARM_REDIS_TLS_CA`;
+  }
+  if (!endpoint.tls && DROPPED.test(`${code} ${reason}`)) {
+    return `${where} closed the connection without answering (${reason}); if that port speaks TLS, use a rediss:// URL`;
+  }
+  if (endpoint.tls && (DROPPED.test(`${code} ${reason}`) || code === 'ETIMEDOUT')) {
+    return `no TLS answer from ${where} (${reason}): nothing answers there, or the port speaks plain Redis (then use a redis:// URL)`;
   }
   const first = endpoint.kind === 'single' ? endpoint.node : endpoint.kind === 'cluster' ? endpoint.nodes[0]! : endpoint.sentinels[0]!;
   return `no ${where.replace(/^Redis/, 'Redis answers')}: ${reason}; start one with: redis-server --port ${first.port} --save '' --daemonize yes`;

@@ -17,7 +17,7 @@ export interface OrderQuery {
 export type SkipListener = (row: SkippedRow) => void;
 
 /**
- * Read-only access to the source database (DESIGN §4). Rows are streamed in batches so
+ * Read-only access to the source database (contract §4). Rows are streamed in batches so
  * memory stays bounded for millions of rows; invalid rows are reported, never yielded.
  */
 export interface OrderSource {

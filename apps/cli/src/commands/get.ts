@@ -45,7 +45,7 @@ export function registerGet(program: Command, ctx: CommandContext): void {
   withReadOptions(
     get
       .command('diagnosis')
-      .description('diagnosis of a store set over a period (DESIGN §5)')
+      .description('diagnosis of a store set over a period (contract §5)')
       .requiredOption('--stores <ids>', '"all" or a comma-separated list of store ids'),
   )
     .action(async (opts: DiagnosisOptions) => {
@@ -66,7 +66,7 @@ function withReadOptions(command: Command): Command {
     .option('--from <date>', 'first business date, YYYY-MM-DD')
     .option('--to <date>', 'last business date, YYYY-MM-DD')
     .option('--last <days>', 'instead of --from/--to: the last N days, ending today')
-    .option('--json', 'print the DESIGN §5 JSON')
+    .option('--json', 'print the contract §5 JSON')
     .option('--no-cache', 'compute from the source without reading or writing the cache');
 }
 

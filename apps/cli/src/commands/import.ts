@@ -16,7 +16,7 @@ const SHOWN_BAD_ROWS = 50;
 export function registerImport(program: Command, ctx: CommandContext): void {
   program
     .command('import')
-    .description('upsert orders (and stores) from CSV files with the DESIGN §4 column names')
+    .description('upsert orders (and stores) from CSV files with the contract §4 column names')
     .argument('<orders.csv>', 'orders CSV')
     .option('--stores <stores.csv>', 'stores CSV, written before the orders')
     .option('--strict', 'write nothing if any row is bad')

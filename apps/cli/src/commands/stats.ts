@@ -8,7 +8,7 @@ import { renderTable } from '../output/table.js';
 export function registerStats(program: Command, ctx: CommandContext): void {
   program
     .command('stats')
-    .description('cache statistics: memory, hit rate, keys per level, L4, compression (DESIGN §6)')
+    .description('cache statistics: memory, hit rate, keys per level, L4, compression (contract §6)')
     .option('--json', 'print the statistics as JSON')
     .action(async (opts: { json?: boolean }) => {
       const session = await openCacheSession(ctx.config, ctx.logger);
