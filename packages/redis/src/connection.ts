@@ -84,7 +84,9 @@ export async function openRedis(url: string, options: OpenRedisOptions): Promise
     await client.connect();
     await client.ping();
   } catch (err) {
-    client.disconnect();
+    // Not once more when the failure already ended it: ioredis would end the closed socket again
+    // and wait `disconnectTimeout` (2 s) for a close that never comes, holding the process.
+    if (client.status !== 'end') client.disconnect();
     throw new RedisUnavailableError(describeFailure(url, endpoint, options, lastError ?? (err as Error)), { cause: lastError ?? err });
   }
   return client;
