@@ -71,5 +71,8 @@ describe('redactRedisUrl', () => {
     expect(redactRedisUrl('redis://user:s3cret@cache.internal:6380/2')).toBe('redis://user:***@cache.internal:6380/2');
     expect(redactRedisUrl('rediss+cluster://:s3cret@h1:7000,h2:7001')).toBe('rediss+cluster://:***@h1:7000,h2:7001');
     expect(redactRedisUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    expect(redactRedisUrl('redis://u:hun/ter2@h:1/0')).toBe('redis://u:***@h:1/0');
+    expect(redactRedisUrl('redis://u:hun@ter2@h:1')).toBe('redis://u:***@h:1');
+    expect(redactRedisUrl('postgres://app:p@ss@db:5432/x')).toBe('postgres://app:***@db:5432/x');
   });
 });

@@ -88,7 +88,11 @@ export function parseRedisUrl(text: string): RedisEndpoint {
 
 /** The URL with its password replaced by `***` (for logs, errors and answers). */
 export function redactRedisUrl(text: string): string {
-  return text.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  // The user info runs to the last `@` (as the parser reads it): a password may hold `/` or `@`.
+  const m = /^([^:/]*:\/\/)(.*)@([^@]*)$/s.exec(text);
+  if (!m) return text;
+  const colon = m[2]!.indexOf(':');
+  return colon < 0 ? text : `${m[1]}${m[2]!.slice(0, colon)}:***@${m[3]}`;
 }
 
 function parseNode(text: string, defaultPort: number): RedisNode {
