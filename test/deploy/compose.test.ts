@@ -1,7 +1,7 @@
 /**
  * The deployment files at the repository root, checked without a Docker engine:
  * docker-compose.yml (against the Compose Specification's JSON schema, the configuration
- * schema, and the topology of DESIGN §3/§10), redis.conf (the queue/state role), Dockerfile
+ * schema, and the topology of contract §3/§10), redis.conf (the queue/state role), Dockerfile
  * and .dockerignore.
  *
  * test/fixtures/compose-spec.json is the Compose Specification's schema, copied unchanged from

@@ -1,5 +1,5 @@
 /**
- * A tiny hand-made source, written with the raw driver and the DESIGN §4 DDL, so the
+ * A tiny hand-made source, written with the raw driver and the contract §4 DDL, so the
  * expected numbers of the CLI tests can be checked by hand.
  */
 import { mkdtempSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The OrderSource / SourceWriter contract (DESIGN §4), run against every implementation in the
+ * The OrderSource / SourceWriter contract (contract §4), run against every implementation in the
  * style of bentocache's driver_test_suite: each implementation file supplies a target that
  * creates an empty source and can insert raw rows behind the writers' backs (writers validate,
  * so bad rows can only arrive that way).
