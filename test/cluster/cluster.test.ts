@@ -4,12 +4,10 @@
  * a scan of every master, `seed` invalidation on every master, and a master SIGKILLed in the
  * middle of a run: its replica takes over, the run completes and reads stay exact.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, cacheEnv, runCli } from '../helpers/cli.js';
+import { cacheEnv, runCli } from '../helpers/cli.js';
+import { expectCacheEqualsSource, ok, seededSource } from '../helpers/reads.js';
 import { type TestCluster, startTestCluster } from '../helpers/redis-cluster.js';
 
 const END = '2026-11-20';
@@ -20,25 +18,12 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   cluster = await startTestCluster();
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'prewarm-cluster-')), 'orders.db');
-  env = { PREWARM_SOURCE_URL: `sqlite:${dbPath}`, ...cacheEnv(cluster.url), PREWARM_QUEUE_PREFIX: `{q${Date.now() % 100000}}` };
-  const seeded = await runCli(['seed', '--stores', '12', '--days', '70', '--orders', '6000', '--seed', '5', '--end', END], env);
-  expect(seeded.stderr).toBe('');
-  expect(seeded.code).toBe(0);
+  env = { ...cacheEnv(cluster.url), PREWARM_QUEUE_PREFIX: `{q${Date.now() % 100000}}` };
+  env.PREWARM_SOURCE_URL = await seededSource({ stores: 12, orders: 6000, seed: 5, end: END }, env);
 }, 120_000);
 afterAll(() => cluster?.stop());
 
-function ok(r: CliResult): CliResult {
-  expect(r.stderr.split('\n').filter((l) => l.startsWith('prewarm:'))).toEqual([]);
-  expect(r.code).toBe(0);
-  return r;
-}
 
-async function expectCacheEqualsSource(args: string[]): Promise<void> {
-  const cached = ok(await runCli([...args, '--json'], env));
-  const direct = ok(await runCli([...args, '--json', '--no-cache'], env));
-  expect(cached.stdout).toBe(direct.stdout);
-}
 
 /** Keys of each level on every master, counted by SCAN node by node (what `stats` must agree with). */
 async function scanMasters(): Promise<{ l1: number; l2: number; l3: number }> {
@@ -72,9 +57,9 @@ describe('on a Redis Cluster (both roles)', () => {
     expect({ l1: stats.level_1, l2: stats.level_2, l3: stats.level_3 }).toEqual(scanned);
     expect(scanned).toEqual({ l1: 36, l2: 720, l3: 26 });
     // The stores' entries are spread over the masters: every master holds some.
-    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'all', ...LAST30]);
-    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'S003,S011', ...LAST30]);
-    await expectCacheEqualsSource(['get', 'metrics', '--store', 'S007', ...LAST30]);
+    await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'all', ...LAST30]);
+    await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'S003,S011', ...LAST30]);
+    await expectCacheEqualsSource(env, ['get', 'metrics', '--store', 'S007', ...LAST30]);
     const again = ok(await runCli(['get', 'diagnosis', '--stores', 'S003,S011', ...LAST30], env));
     expect(again.stderr).toContain('cache: hit');
   }, 120_000);
@@ -85,8 +70,8 @@ describe('on a Redis Cluster (both roles)', () => {
     ok(await runCli(['seed', '--stores', '12', '--days', '70', '--orders', '5000', '--seed', '9', '--end', END], env));
     const after = await scanMasters();
     expect({ l1: after.l1, l2: after.l2 }).toEqual({ l1: 0, l2: 0 });
-    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'all', ...LAST30]);
-    await expectCacheEqualsSource(['get', 'metrics', '--store', 'S002', ...LAST30]);
+    await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'all', ...LAST30]);
+    await expectCacheEqualsSource(env, ['get', 'metrics', '--store', 'S002', ...LAST30]);
   }, 120_000);
 
   it('a master killed in the middle of a run fails over; the run completes and reads stay exact', async () => {
@@ -105,7 +90,7 @@ describe('on a Redis Cluster (both roles)', () => {
     expect(summary.stores.failed).toEqual([]);
     await cluster.waitHealthy();
     expect(await cluster.masters()).not.toContain(victim);
-    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'all', ...LAST30]);
-    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'S001,S004', ...LAST30]);
+    await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'all', ...LAST30]);
+    await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'S001,S004', ...LAST30]);
   }, 180_000);
 });

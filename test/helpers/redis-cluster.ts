@@ -7,8 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { freePort } from './redis.js';
+import { freePort, withNode } from './redis.js';
 
 export interface ClusterNode {
   port: number;
@@ -76,7 +75,7 @@ export async function startTestCluster(options: { masters?: number; replicas?: n
       nodes,
       masters: async () => {
         const live = nodes.filter((n) => n.process.exitCode === null && n.process.signalCode === null);
-        const roles = await Promise.all(live.map(async (n) => ({ port: n.port, role: await command(n.port, (r) => r.role()) })));
+        const roles = await Promise.all(live.map(async (n) => ({ port: n.port, role: await withNode(n.port, (r) => r.role()) })));
         return roles.filter((r) => (r.role as string[])[0] === 'master').map((r) => r.port);
       },
       kill: (port) => void nodes.find((n) => n.port === port)?.process.kill('SIGKILL'),
@@ -101,26 +100,16 @@ export async function startTestCluster(options: { masters?: number; replicas?: n
 /** Every live node says `cluster_state:ok` and sees all 16384 slots assigned. */
 async function healthy(nodes: ClusterNode[]): Promise<boolean> {
   const live = nodes.filter((n) => n.process.exitCode === null && n.process.signalCode === null);
-  const infos = await Promise.all(live.map((n) => command(n.port, (r) => r.cluster('INFO')).catch(() => '')));
+  const infos = await Promise.all(live.map((n) => withNode(n.port, (r) => r.cluster('INFO')).catch(() => '')));
   return infos.every((info) => /cluster_state:ok/.test(String(info)) && /cluster_slots_ok:16384/.test(String(info)));
 }
 
-async function command<T>(port: number, run: (r: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return await run(client);
-  } finally {
-    client.disconnect();
-  }
-}
 
 async function waitForPing(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      await command(port, (r) => r.ping());
+      await withNode(port, (r) => r.ping());
       return;
     } catch (err) {
       if (Date.now() > deadline) throw err;

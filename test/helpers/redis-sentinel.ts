@@ -6,8 +6,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { freePort } from './redis.js';
+import type { Redis } from 'ioredis';
+import { freePort, withNode } from './redis.js';
 
 export const MASTER_NAME = 'prewarm-master';
 
@@ -80,7 +80,7 @@ export async function startTestSentinel(): Promise<TestSentinel> {
       masterPort: async () => {
         for (const port of sentinels) {
           if (children.get(port)?.exitCode !== null) continue;
-          const [, p] = (await once(port, (r) => r.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME))) as [string, string];
+          const [, p] = (await withNode(port, (r) => r.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME))) as [string, string];
           return Number(p);
         }
         throw new Error('no sentinel answers');
@@ -94,22 +94,12 @@ export async function startTestSentinel(): Promise<TestSentinel> {
   }
 }
 
-async function once<T>(port: number, run: (r: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return await run(client);
-  } finally {
-    client.disconnect();
-  }
-}
 
 async function waitFor(port: number, check: (r: Redis) => Promise<unknown>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      await once(port, check);
+      await withNode(port, check);
       return;
     } catch (err) {
       if (Date.now() > deadline) throw err;

@@ -146,3 +146,15 @@ async function waitForPing(url: string, timeoutMs: number): Promise<void> {
     }
   }
 }
+
+/** Runs one exchange with the redis-server on a local port over a short-lived connection (no retries). */
+export async function withNode<T>(port: number, run: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+  client.on('error', () => {}); // the rejected command reports it
+  try {
+    await client.connect();
+    return await run(client);
+  } finally {
+    client.disconnect();
+  }
+}

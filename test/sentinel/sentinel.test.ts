@@ -3,11 +3,9 @@
  * processes): a run completes while the master is SIGKILLed in its middle — the workers follow
  * the failover to the promoted replica — and reads stay equal to the source.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, cacheEnv, runCli } from '../helpers/cli.js';
+import { cacheEnv, runCli } from '../helpers/cli.js';
+import { expectCacheEqualsSource, ok, seededSource } from '../helpers/reads.js';
 import { type TestSentinel, startTestSentinel } from '../helpers/redis-sentinel.js';
 
 const END = '2026-11-20';
@@ -18,32 +16,19 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   sentinel = await startTestSentinel();
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'prewarm-sentinel-')), 'orders.db');
-  env = { PREWARM_SOURCE_URL: `sqlite:${dbPath}`, ...cacheEnv(sentinel.url) };
-  const seeded = await runCli(['seed', '--stores', '12', '--days', '70', '--orders', '6000', '--seed', '5', '--end', END], env);
-  expect(seeded.stderr).toBe('');
-  expect(seeded.code).toBe(0);
+  env = cacheEnv(sentinel.url);
+  env.PREWARM_SOURCE_URL = await seededSource({ stores: 12, orders: 6000, seed: 5, end: END }, env);
 }, 120_000);
 afterAll(() => sentinel?.stop());
 
-function ok(r: CliResult): CliResult {
-  expect(r.stderr.split('\n').filter((l) => l.startsWith('prewarm:'))).toEqual([]);
-  expect(r.code).toBe(0);
-  return r;
-}
 
-async function expectCacheEqualsSource(args: string[]): Promise<void> {
-  const cached = ok(await runCli([...args, '--json'], env));
-  const direct = ok(await runCli([...args, '--json', '--no-cache'], env));
-  expect(cached.stdout).toBe(direct.stdout);
-}
 
 describe('behind Sentinel (both roles)', () => {
   it('runs and reads through the master the sentinels name', async () => {
     const summary = JSON.parse(ok(await runCli(['run', '--json', '--end', END], env)).stdout);
     expect(summary.status).toBe('completed');
     expect(summary.entries).toEqual({ l1: 12 * 3, l2: 12 * 60 * 2, l3: 2 + 12 * 2 });
-    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'all', ...LAST30]);
+    await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'all', ...LAST30]);
     const again = ok(await runCli(['get', 'diagnosis', '--stores', 'all', ...LAST30], env));
     expect(again.stderr).toContain('cache: hit');
   }, 120_000);
@@ -57,7 +42,7 @@ describe('behind Sentinel (both roles)', () => {
     expect(summary.status).toBe('completed');
     expect(summary.stores.failed).toEqual([]);
     expect(await sentinel.masterPort()).not.toBe(master);
-    await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'all', ...LAST30]);
-    await expectCacheEqualsSource(['get', 'metrics', '--store', 'S005', ...LAST30]);
+    await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'all', ...LAST30]);
+    await expectCacheEqualsSource(env, ['get', 'metrics', '--store', 'S005', ...LAST30]);
   }, 180_000);
 });
