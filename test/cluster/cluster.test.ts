@@ -4,7 +4,7 @@
  * a scan of every master, `seed` invalidation on every master, and a master SIGKILLed in the
  * middle of a run: its replica takes over, the run completes and reads stay exact.
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheEnv, runCli } from '../helpers/cli.js';
 import { expectCacheEqualsSource, ok, seededSource } from '../helpers/reads.js';
@@ -82,8 +82,13 @@ describe('on a Redis Cluster (both roles)', () => {
     const shards = (await probe.cluster('SLOTS')) as unknown as [number, number, [string, number]][];
     probe.disconnect();
     const victim = shards.find(([from, to]) => slot >= from && slot <= to)![2][1];
+    const runs = `${env.PREWARM_CACHE_PREFIX}:{state}:runs`;
+    const watcher = new Cluster([{ host: '127.0.0.1', port: masters[0]! }]);
+    const before = await watcher.llen(runs);
     const run = runCli(['run', '--json', '--end', END], env);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Kill the master as soon as the orchestrator has created the run's record: mid-run.
+    while ((await watcher.llen(runs)) === before) await new Promise((r) => setTimeout(r, 20));
+    watcher.disconnect();
     cluster.kill(victim);
     const summary = JSON.parse(ok(await run).stdout);
     expect(summary.status).toBe('completed');

@@ -97,11 +97,20 @@ export async function startTestCluster(options: { masters?: number; replicas?: n
   }
 }
 
-/** Every live node says `cluster_state:ok` and sees all 16384 slots assigned. */
+/**
+ * Every live node says `cluster_state:ok` and sees all 16384 slots assigned, and every live
+ * replica is in sync with a live master (a replica that never synced cannot take over).
+ */
 async function healthy(nodes: ClusterNode[]): Promise<boolean> {
   const live = nodes.filter((n) => n.process.exitCode === null && n.process.signalCode === null);
   const infos = await Promise.all(live.map((n) => withNode(n.port, (r) => r.cluster('INFO')).catch(() => '')));
-  return infos.every((info) => /cluster_state:ok/.test(String(info)) && /cluster_slots_ok:16384/.test(String(info)));
+  if (!infos.every((info) => /cluster_state:ok/.test(String(info)) && /cluster_slots_ok:16384/.test(String(info)))) return false;
+  const roles = await Promise.all(live.map((n) => withNode(n.port, (r) => r.role()).catch(() => ['unknown'])));
+  const livePorts = new Set(live.map((n) => n.port));
+  return roles.every((role) => {
+    const [kind, , masterPort, state] = role as [string, string, number, string];
+    return kind === 'master' || (kind === 'slave' && state === 'connected' && livePorts.has(Number(masterPort)));
+  });
 }
 
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheEnv, runCli } from '../helpers/cli.js';
+import { withNode } from '../helpers/redis.js';
 import { expectCacheEqualsSource, ok, seededSource } from '../helpers/reads.js';
 import { type TestSentinel, startTestSentinel } from '../helpers/redis-sentinel.js';
 
@@ -35,8 +36,11 @@ describe('behind Sentinel (both roles)', () => {
 
   it('the master killed in the middle of a run: the workers follow the failover and the run completes', async () => {
     const master = await sentinel.masterPort();
+    const runs = `${env.PREWARM_CACHE_PREFIX}:{state}:runs`;
+    const before = await withNode(master, (r) => r.llen(runs));
     const run = runCli(['run', '--json', '--end', END], env);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Kill the master as soon as the orchestrator has created the run's record: mid-run.
+    while ((await withNode(master, (r) => r.llen(runs))) === before) await new Promise((r) => setTimeout(r, 20));
     sentinel.kill(master);
     const summary = JSON.parse(ok(await run).stdout);
     expect(summary.status).toBe('completed');

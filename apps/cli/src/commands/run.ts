@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { localToday } from '@prewarm/domain';
 import { Keyspace, type RedisConnection, openRedisRole } from '@prewarm/redis';
 import { Heartbeats, RunRecords, type RunSummary, newRunId, runSummary } from '@prewarm/runs';
@@ -50,9 +51,10 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         const job = await queues.add('run', { runId, incremental: opts.incremental === true, policy: opts.policy, end: opts.end ?? localToday() }, { jobId: runId });
         const watcher = watchProgress(runs, runId, opts.json ? () => {} : ctx.warn, !opts.json && process.stderr.isTTY === true);
         try {
-          await job.waitUntilFinished(events);
-        } catch {
-          // the record says why
+          // The job's events, or the run record when an event was lost (a failover can drop
+          // the last writes of the events stream): whichever says first that the run is over.
+          const polling = new AbortController();
+          await Promise.race([job.waitUntilFinished(events).catch(() => {}), recordFinished(runs, runId, polling.signal)]).finally(() => polling.abort());
         } finally {
           await watcher.stop();
         }
@@ -72,6 +74,15 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         ]);
       }
     });
+}
+
+/** Resolves when the run's record says it is over (completed or failed), or when aborted; polls once a second. */
+async function recordFinished(runs: RunRecords, runId: string, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    await sleep(1000, undefined, { signal }).catch(() => {});
+    const record = signal.aborted ? null : await runs.get(runId).catch(() => null);
+    if (record && record.status !== 'running') return;
+  }
 }
 
 /**
