@@ -36,4 +36,30 @@ describe('runUntilSignal', () => {
   it('removes its listeners when the start fails, so a later signal has its default effect', async () => {
     await expect(runUntilSignal(async () => Promise.reject(new Error('port in use')), async () => {})).rejects.toThrow('port in use');
   });
+
+  it('gives up on a stop that hangs past the deadline, and says so once', async () => {
+    const said: string[] = [];
+    let release!: () => void;
+    const running = runUntilSignal(
+      async () => 'hung service',
+      () => new Promise<void>((resolve) => (release = resolve)),
+      { withinMs: 50, overdue: (line) => said.push(line) },
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    process.emit('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(said).toEqual(['not stopped 50 ms after SIGTERM; exiting']);
+    release();
+    await running;
+  });
+
+  it('does not fire the deadline of a stop that finished in time', async () => {
+    const said: string[] = [];
+    const running = runUntilSignal(async () => 'service', async () => {}, { withinMs: 50, overdue: (line) => said.push(line) });
+    await new Promise((resolve) => setImmediate(resolve));
+    process.emit('SIGINT');
+    await running;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(said).toEqual([]);
+  });
 });

@@ -6,17 +6,22 @@ import { PrewarmQueues, QUEUES, backoffStrategy, processorFor } from '@prewarm/q
 import { type RedisConnection, checkRedisRole, openRedisRole } from '@prewarm/redis';
 import { HEARTBEAT_MS, Heartbeats, RunRecords, WarmCosts } from '@prewarm/runs';
 import { type OrderSource, openSource } from '@prewarm/source';
-import { StartupScope, closeAll } from '@prewarm/telemetry';
+import { StartupScope, closeAll, within } from '@prewarm/telemetry';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { WorkerContext } from './context.js';
 import { handlers } from './jobs/index.js';
 
+/** Longest wait for one closing step after the grace (a connection that does not close). */
+const CLOSE_STEP_MS = 3000;
+
 export interface RunningWorker {
   workerId: string;
   context: WorkerContext;
   /**
-   * Stops taking jobs, lets running ones finish (BullMQ close), then closes every connection.
+   * Stops taking jobs, lets running ones finish (BullMQ close) for at most
+   * `PREWARM_SHUTDOWN_GRACE_MS`, then closes every connection. Jobs still running then are left
+   * to their locks: another worker takes them over once the locks expire, as after a crash.
    * Every step runs even when one fails; the failures are thrown together. Idempotent.
    */
   close(): Promise<void>;
@@ -95,11 +100,22 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
       (closing ??= closeAll('worker', [
         ['heartbeat timer', () => clearInterval(timer)],
         ['event-loop monitor', () => loopDelay.disable()],
-        ...workers.map((w) => [`BullMQ worker ${w.name}`, () => w.close()] as const),
+        [
+          'BullMQ workers',
+          () => {
+            const graceMs = config.queue.shutdownGraceMs;
+            const late = `running jobs did not finish within ${graceMs} ms (PREWARM_SHUTDOWN_GRACE_MS); closing anyway: another worker takes them over once their locks expire`;
+            return within(Promise.all(workers.map((w) => w.close())), graceMs, late).catch((err: Error) => {
+              log.warn(err.message);
+              throw err;
+            });
+          },
+        ],
         ['heartbeat', () => heartbeats.stop(workerId).catch(() => {})], // it expires by itself
         ['queues', () => queues.close()],
         ['cache', () => cache.close()],
-        ['source', () => source.close()],
+        // A source query that hangs (the job left behind above) must not hold the stop.
+        ['source', () => within(source.close(), CLOSE_STEP_MS, `the source did not close within ${CLOSE_STEP_MS} ms`)],
         ['Redis connections', () => connections.forEach((r) => r.disconnect())],
       ]).finally(() => log.info('worker stopped'))),
   };

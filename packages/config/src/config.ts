@@ -28,7 +28,7 @@ export interface Config {
     accessStreamMaxLen: number;
   };
   log: { level: Env['PREWARM_LOG_LEVEL'] };
-  queue: { prefix: string; concurrency: number; lockMs: number };
+  queue: { prefix: string; concurrency: number; lockMs: number; /** SIGTERM: how long running jobs get before the worker closes anyway. */ shutdownGraceMs: number };
   runs: { hotRatio: number; coldStoreLimit: number; hotSets: number };
   schedule: { full: string; incremental: string; timezone: string };
   thresholds: {
@@ -90,7 +90,7 @@ export function parseConfig(env: EnvInput): Config {
       accessStreamMaxLen: e.PREWARM_ACCESS_STREAM_MAXLEN,
     },
     log: { level: e.PREWARM_LOG_LEVEL },
-    queue: { prefix: e.PREWARM_QUEUE_PREFIX, concurrency: e.PREWARM_WORKER_CONCURRENCY, lockMs: e.PREWARM_JOB_LOCK_MS },
+    queue: { prefix: e.PREWARM_QUEUE_PREFIX, concurrency: e.PREWARM_WORKER_CONCURRENCY, lockMs: e.PREWARM_JOB_LOCK_MS, shutdownGraceMs: e.PREWARM_SHUTDOWN_GRACE_MS },
     runs: { hotRatio: e.PREWARM_HOT_STORE_RATIO, coldStoreLimit: e.PREWARM_COLD_STORE_LIMIT, hotSets: e.PREWARM_HOT_SETS },
     schedule: { full: e.PREWARM_SCHEDULE_FULL, incremental: e.PREWARM_SCHEDULE_INCREMENTAL, timezone: e.PREWARM_SCHEDULE_TIMEZONE },
     thresholds: {

@@ -1,2 +1,2 @@
 export { type Logger, silentLogger } from './logger.js';
-export { closeAll, CloseError, StartupScope } from './shutdown.js';
+export { closeAll, CloseError, DeadlineError, StartupScope, within } from './shutdown.js';

@@ -34,6 +34,29 @@ export async function closeAll(component: string, steps: readonly CloseStep[]): 
   if (failures.length > 0) throw new CloseError(component, failures);
 }
 
+/** The work did not finish within its time; it goes on, nobody waits for it any more. */
+export class DeadlineError extends Error {
+  static readonly code = 'E_DEADLINE';
+  readonly code = DeadlineError.code;
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeadlineError';
+  }
+}
+
+/** Resolves as `work` does, or rejects with a `DeadlineError` after `ms` (the work is not stopped). */
+export async function within<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(message)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * What a start-up has opened so far. When a later step fails, `abandon` closes it all again,
  * newest first, so a failed start leaves no connection or timer behind.

@@ -14,6 +14,8 @@ export function registerWorker(program: Command, ctx: CommandContext): void {
           ctx.logger.info({ signal }, 'stopping: finishing running jobs');
           await worker.close();
         },
+        // The grace for running jobs, then time to close the connections.
+        { withinMs: ctx.config.queue.shutdownGraceMs + 10_000 },
       ),
     );
 }
