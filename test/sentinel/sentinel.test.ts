@@ -1,10 +1,11 @@
 /**
  * Both Redis roles behind Sentinel (a master, a replica, three sentinels; redis-server
- * processes): runs and reads through the master the sentinels name, and after the master is
- * SIGKILLed, through the replica they promote.
+ * processes): runs and reads through the master the sentinels name; a run completes while the
+ * master is SIGKILLed in its middle, and later runs and reads go through the promoted replica.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheEnv, runCli } from '../helpers/cli.js';
+import { withNode } from '../helpers/redis.js';
 import { expectCacheEqualsSource, ok, seededSource } from '../helpers/reads.js';
 import { type TestSentinel, startTestSentinel } from '../helpers/redis-sentinel.js';
 
@@ -33,13 +34,17 @@ describe('behind Sentinel (both roles)', () => {
     expect(again.stderr).toContain('cache: hit');
   }, 120_000);
 
-  // Known gap: a master killed in the middle of a run sometimes stalls the warm queue's blocking
-  // worker after the failover (seen under load; the run waits for its first child). Until that
-  // is fixed, this test kills the master between runs: every process follows the failover.
-  it('the master killed: the sentinels promote the replica, and the next run and reads use it', async () => {
+  it('the master killed in the middle of a run: the workers follow the promotion, the run completes, the next run and reads use the new master', async () => {
     const master = await sentinel.masterPort();
+    const runs = `${env.PREWARM_CACHE_PREFIX}:{state}:runs`;
+    const before = await withNode(master, (r) => r.llen(runs));
+    const running = runCli(['run', '--json', '--end', END], env);
+    // Kill the master as soon as the orchestrator has created the run's record: mid-run.
+    while ((await withNode(master, (r) => r.llen(runs))) === before) await new Promise((r) => setTimeout(r, 20));
     sentinel.kill(master);
-    for (let i = 0; i < 300 && (await sentinel.masterPort()) === master; i++) await new Promise((r) => setTimeout(r, 100));
+    const during = JSON.parse(ok(await running).stdout);
+    expect(during.status).toBe('completed');
+    expect(during.stores.failed).toEqual([]);
     expect(await sentinel.masterPort()).not.toBe(master);
     const summary = JSON.parse(ok(await runCli(['run', '--json', '--end', END], env)).stdout);
     expect(summary.status).toBe('completed');

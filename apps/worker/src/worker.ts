@@ -2,15 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs } from '@prewarm/cache';
 import type { Config } from '@prewarm/config';
-import { PrewarmQueues, QUEUES, backoffStrategy, processorFor } from '@prewarm/queue';
+import { PrewarmQueues, backoffStrategy, processorFor } from '@prewarm/queue';
 import { type RedisConnection, checkRedisRole, openRedisRole } from '@prewarm/redis';
 import { HEARTBEAT_MS, Heartbeats, RunRecords, WarmCosts } from '@prewarm/runs';
 import { type OrderSource, openSource } from '@prewarm/source';
 import { StartupScope, closeAll, within } from '@prewarm/telemetry';
-import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { WorkerContext } from './context.js';
 import { handlers } from './jobs/index.js';
+import { QueueWorker } from './queue-worker.js';
+
+/** How often each queue is looked at for a stuck BullMQ Worker (`QueueWorker.check`). */
+const WATCH_MS = 5000;
 
 /** Longest wait for one closing step after the grace (a connection that does not close). */
 const CLOSE_STEP_MS = 3000;
@@ -79,13 +82,11 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
   const processor = processorFor(handlers(context));
   const common = { name: workerId, connection: bull, prefix: config.queue.prefix, settings: { backoffStrategy }, lockDuration: config.queue.lockMs, stalledInterval: config.queue.lockMs };
   const workers = [
-    new Worker(QUEUES.runs, processor, { ...common, concurrency: 2 }),
-    new Worker(QUEUES.warm, processor, { ...common, concurrency: config.queue.concurrency }),
+    new QueueWorker(queues.byName.runs, processor, { ...common, concurrency: 2 }, log),
+    new QueueWorker(queues.byName.warm, processor, { ...common, concurrency: config.queue.concurrency }, log),
   ];
-  for (const w of workers) {
-    w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, job: job?.name, runId: job?.data?.runId, store: job?.data?.storeId, err: err.message }, 'job failed'));
-    w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'worker error'));
-  }
+  const watch = setInterval(() => workers.forEach((w) => void w.check().catch(() => {})), WATCH_MS);
+  watch.unref();
   const beat = () => heartbeats.beat(workerId).catch(() => {});
   await beat();
   const timer = setInterval(() => void beat(), HEARTBEAT_MS);
@@ -99,6 +100,7 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
     close: () =>
       (closing ??= closeAll('worker', [
         ['heartbeat timer', () => clearInterval(timer)],
+        ['stuck-worker watch', () => clearInterval(watch)],
         ['event-loop monitor', () => loopDelay.disable()],
         [
           'BullMQ workers',

@@ -20,13 +20,16 @@ export class CloseError extends AggregateError {
 
 /**
  * Runs every step of a shutdown in order, each one even when an earlier one throws (bullmq's
- * `Worker.close()` does the same), then throws one `CloseError` naming every failed step.
+ * `Worker.close()` does the same), then throws one `CloseError` naming every failed step. With
+ * `stepMs`, a step that takes longer is left behind as failed (`DeadlineError`) and the next
+ * one starts: a close that waits on a connection which never ends cannot hold the shutdown.
  */
-export async function closeAll(component: string, steps: readonly CloseStep[]): Promise<void> {
+export async function closeAll(component: string, steps: readonly CloseStep[], options: { stepMs?: number } = {}): Promise<void> {
   const failures: { step: string; error: unknown }[] = [];
   for (const [step, close] of steps) {
     try {
-      await close();
+      const work = Promise.resolve().then(close);
+      await (options.stepMs === undefined ? work : within(work, options.stepMs, `${step} did not close within ${options.stepMs} ms`));
     } catch (error) {
       failures.push({ step, error });
     }
