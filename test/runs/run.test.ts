@@ -128,4 +128,24 @@ describe('prewarm run', () => {
     await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'S007,S008', '--from', '2026-10-01', '--to', '2026-10-31']);
     await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'all', ...LAST30]);
   }, 90_000);
+
+  it('names the skipped rows in the run log: their order ids and reasons', async () => {
+    const db = new Database(dbPath);
+    const bad = db.prepare("SELECT order_id FROM orders WHERE store_id = 'S003' AND ordered_at >= '2026-11-01' ORDER BY order_id LIMIT 1").get() as { order_id: string };
+    db.prepare("UPDATE orders SET status = 'teleported', updated_at = ? WHERE order_id = ?").run(new Date().toISOString().replace('Z', '+00:00'), bad.order_id);
+    db.close();
+    const r = await runCli(['run', '--json', '--end', END], { ...env, PREWARM_LOG_LEVEL: 'warn' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).skippedRows).toBeGreaterThan(0);
+    const logged = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { skippedRows?: number; rows?: { orderId: string; reason: string }[]; msg: string })
+      .filter((l) => l.skippedRows !== undefined);
+    expect(logged.length).toBeGreaterThan(0);
+    for (const line of logged) {
+      expect(line.rows).toContainEqual({ orderId: bad.order_id, reason: expect.stringContaining('teleported') });
+      expect(line.msg).toContain(bad.order_id);
+    }
+  }, 90_000);
 });

@@ -176,6 +176,13 @@ describe('ops API', () => {
     const bad = await fetch(`${server.url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ policy: 'fastest' }) });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.parameter).toBe('policy');
+    const runsBefore = (await (await get('/v1/runs')).json()).runs.length;
+    for (const body of ['null', '[]', '"full"', '7']) {
+      const refused = await fetch(`${server.url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(refused.status, body).toBe(400);
+      expect((await refused.json()).error).toMatchObject({ code: 'E_INVALID_REQUEST', parameter: 'body' });
+    }
+    expect((await (await get('/v1/runs')).json()).runs.length).toBe(runsBefore); // nothing started
   }, 90_000);
 
   it('exposes Prometheus metrics, health, the queue dashboard and the page', async () => {

@@ -72,7 +72,8 @@ export function opsRoutes(app: FastifyInstance, d: OpsDeps): void {
   });
 
   app.post('/v1/runs', async (request, reply) => {
-    const parsed = StartRun.safeParse(request.body ?? {});
+    // No body starts a full run; any body given must be a JSON object (`null` is refused).
+    const parsed = StartRun.safeParse(request.body === undefined ? {} : request.body);
     if (!parsed.success) {
       const parameter = String(parsed.error.issues[0]?.path[0] ?? 'body');
       return sendError(reply, 'E_INVALID_REQUEST', `invalid ${parameter}: ${parsed.error.issues[0]?.message}`, parameter);

@@ -2,6 +2,7 @@ import { CachedComputer, SkippedRows, SourceComputer } from '@prewarm/compute';
 import type { DiagnosisThresholds } from '@prewarm/domain';
 import type { Handler, ResultInput } from '@prewarm/queue';
 import type { WorkerContext } from '../context.js';
+import { logSkipped } from './skipped.js';
 
 /**
  * Rewrites the L3 diagnosis of store sets (`all` in the global phase, the hottest sets last),
@@ -21,6 +22,7 @@ export function warmSetsHandler(ctx: WorkerContext): Handler<'warm-sets'> {
       result.storedBytes += w.storedBytes;
     }
     result.skippedRows = skipped.total;
+    logSkipped(ctx.logger, skipped, { runId: p.runId, job: 'warm-sets', phase: p.phase });
     await ctx.runs.jobDone(p.runId, p.phase);
     return result;
   };
