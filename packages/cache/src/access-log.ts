@@ -3,7 +3,8 @@ import type { Logger } from '@prewarm/telemetry';
 import { AccessLogLostError } from './errors.js';
 
 /** Where a read's answer came from. */
-export type Tier = 'l4' | 'redis' | 'stale' | 'compute';
+/** Where a read's answer came from; `bypass`: computed from the source while the cache was failing (never logged). */
+export type Tier = 'l4' | 'redis' | 'stale' | 'compute' | 'bypass';
 const TIERS: ReadonlySet<string> = new Set<Tier>(['l4', 'redis', 'stale', 'compute']);
 
 /** One cache read, as the hot-store analyzer will see it. */

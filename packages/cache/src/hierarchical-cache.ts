@@ -1,6 +1,7 @@
 import type { DailyMetrics, DateRange, Diagnosis, Order } from '@prewarm/domain';
 import type { Keyspace, Level, StoreSet } from '@prewarm/redis';
 import type { BodyResult } from './body-reader.js';
+import { type BreakerOptions, CacheBreaker, DEFAULT_BREAKER } from './breaker.js';
 import { type CacheCoreOptions, CacheCore } from './cache-core.js';
 import type { Computed, WrittenBytes } from './entry-store.js';
 import { type ComputedDays, L2Ranges } from './l2-ranges.js';
@@ -10,6 +11,7 @@ import type { CacheStats } from './stats.js';
 import { Watermarks } from './watermarks.js';
 
 export interface HierarchicalCacheOptions extends CacheCoreOptions {
+  breaker?: Partial<BreakerOptions>;
   codecs: LevelCodecs;
 }
 
@@ -23,6 +25,8 @@ export interface HierarchicalCacheOptions extends CacheCoreOptions {
 export class HierarchicalCache {
   /** Per-store source watermarks on the state Redis: what incremental runs compare against. */
   readonly watermarks: Watermarks;
+  /** In front of the cache Redis: reads bypass the cache (computed from the source) while it fails. */
+  readonly breaker: CacheBreaker;
   private readonly core: CacheCore;
   private readonly codecs: LevelCodecs;
   private readonly l2: L2Ranges;
@@ -40,6 +44,7 @@ export class HierarchicalCache {
       recordRead: core.recordRead,
     });
     this.watermarks = new Watermarks(core.state, core.keys);
+    this.breaker = new CacheBreaker([...new Set([core.cache, core.state])], { ...DEFAULT_BREAKER, ...options.breaker });
   }
 
   /** A started cache; when starting fails, what it opened is closed again (the connections stay the caller's). */

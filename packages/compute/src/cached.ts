@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { HierarchicalCache, ReadResult } from '@prewarm/cache';
+import type { BodyResult, HierarchicalCache, ReadResult } from '@prewarm/cache';
 import {
   type DailyMetrics,
   type DateRange,
@@ -24,6 +24,7 @@ export function thresholdsVariant(thresholds: DiagnosisThresholds): string {
  */
 export class CachedComputer {
   private readonly variant: string;
+  private readonly bypassing = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly computer: SourceComputer,
@@ -36,21 +37,58 @@ export class CachedComputer {
   /** Daily metrics of one store over a range (L2). */
   async dailyMetrics(storeId: string, range: DateRange, options: ComputeOptions = {}): Promise<ReadResult<DailyMetrics[]>> {
     const [store] = await this.computer.resolve([storeId]);
-    return this.cache.dailyMetrics(storeId, eachDate(range.from, range.to), async (missing) => {
-      const { days, watermark } = await this.computer.dailyMetricsOf([store!], { from: missing[0]!, to: missing[missing.length - 1]! }, options);
-      return { value: new Map(days.get(storeId)!.map((d) => [d.date, d])), watermark };
-    });
+    return this.cache.breaker.run(
+      () =>
+        this.cache.dailyMetrics(storeId, eachDate(range.from, range.to), async (missing) => {
+          const { days, watermark } = await this.computer.dailyMetricsOf([store!], { from: missing[0]!, to: missing[missing.length - 1]! }, options);
+          return { value: new Map(days.get(storeId)!.map((d) => [d.date, d])), watermark };
+        }),
+      () =>
+        this.bypass(`m\n${storeId}\n${range.from}\n${range.to}`, async () => {
+          const { days } = await this.computer.dailyMetricsOf([store!], range, options);
+          return days.get(storeId)!;
+        }),
+    );
   }
 
   /** The diagnosis of a store set over a period (L3, computed from L2 on a miss). */
   async diagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions = {}): Promise<ReadResult<Diagnosis>> {
-    return this.cache.diagnosis(selection, period, this.variant, () => this.computeDiagnosis(selection, period, options));
+    return this.cache.breaker.run(
+      () => this.cache.diagnosis(selection, period, this.variant, () => this.computeDiagnosis(selection, period, options)),
+      () => this.bypassDiagnosis(selection, period, options),
+    );
   }
 
   /** The diagnosis as a ready-to-send JSON body (the stored gzip on a hit: no decode). */
-  async diagnosisBody(selection: StoreSelection, period: DateRange, options: ComputeOptions = {}) {
+  async diagnosisBody(selection: StoreSelection, period: DateRange, options: ComputeOptions = {}): Promise<BodyResult> {
     await this.computer.assertKnown(selection); // unknown stores are a NotFoundError, hit or miss
-    return this.cache.diagnosisBody(selection, period, this.variant, () => this.computeDiagnosis(selection, period, options));
+    return this.cache.breaker.run(
+      () => this.cache.diagnosisBody(selection, period, this.variant, () => this.computeDiagnosis(selection, period, options)),
+      async () => {
+        const { value, hit, tier } = await this.bypassDiagnosis(selection, period, options);
+        return { body: { bytes: Buffer.from(JSON.stringify(value)), encoding: 'identity' as const }, hit, tier };
+      },
+    );
+  }
+
+  private bypassDiagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions): Promise<ReadResult<Diagnosis>> {
+    const key = `d\n${selection === 'all' ? 'all' : selection.join(',')}\n${period.from}\n${period.to}`;
+    return this.bypass(key, () => this.computer.diagnosis(selection, period, this.thresholds, options));
+  }
+
+  /**
+   * A read while the cache is failing: computed from the source, once for all concurrent
+   * readers of the same request in this process, written nowhere.
+   */
+  private bypass<T>(key: string, compute: () => Promise<T>): Promise<ReadResult<T>> {
+    let flight = this.bypassing.get(key) as Promise<ReadResult<T>> | undefined;
+    if (!flight) {
+      flight = compute()
+        .then((value) => ({ value, hit: false, tier: 'bypass' as const }))
+        .finally(() => this.bypassing.delete(key));
+      this.bypassing.set(key, flight);
+    }
+    return flight;
   }
 
   /**

@@ -7,3 +7,22 @@ export class RedisUnavailableError extends Error {
     this.name = 'RedisUnavailableError';
   }
 }
+
+/** Socket-level codes of a Redis that cannot be reached or dropped the connection. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'EAI_AGAIN']);
+
+/** ioredis's own messages for a connection that is gone, closed, not ready or too slow. */
+const CONNECTION_MESSAGES = /^(Connection is closed|Command timed out|Stream isn't writeable|Reached the max retries per request limit|None of startup nodes is available|Failed to refresh slots cache|All sentinels are unreachable|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN)/;
+
+/**
+ * Whether an error means "this Redis is not usable now" (unreachable, closed, timed out,
+ * loading, failing over) rather than a bug or a bad reply: what a circuit breaker counts.
+ */
+export function isRedisFailure(err: unknown): boolean {
+  if (err instanceof RedisUnavailableError) return true;
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  if (err.name === 'MaxRetriesPerRequestError' || err.name === 'ClusterAllFailedError') return true;
+  return CONNECTION_MESSAGES.test(err.message);
+}

@@ -2,6 +2,7 @@ import { CachedComputer, SkippedRows, SourceComputer, assertStoreId, parseDateRa
 import type { ReadResult } from '@prewarm/cache';
 import type { DailyMetrics, Diagnosis, DiagnosisThresholds } from '@prewarm/domain';
 import { openSource } from '@prewarm/source';
+import { isRedisFailure } from '@prewarm/redis';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { count, money, percent, signedPercent } from '../output/format.js';
@@ -84,7 +85,15 @@ async function read<T>(
   const computer = new SourceComputer(source);
   try {
     if (!useCache) return await direct(computer, skipped);
-    const session = await openCacheSession(ctx.config, ctx.logger);
+    let session;
+    try {
+      session = await openCacheSession(ctx.config, ctx.logger);
+    } catch (err) {
+      // The cache is an accelerator: with the source up, the answer is computed without it.
+      if (!isRedisFailure(err)) throw err;
+      ctx.warn(`warning: ${(err as Error).message.split('\n')[0]}; answered from the source without the cache`);
+      return { ...(await direct(computer, skipped)), hit: false, tier: 'bypass' };
+    }
     try {
       return await cached(new CachedComputer(computer, session.cache, ctx.config.thresholds as DiagnosisThresholds), skipped);
     } finally {
@@ -102,7 +111,8 @@ async function read<T>(
 /** Where the answer came from, on stderr for humans (stdout stays the payload). */
 function report(ctx: CommandContext, opts: ReadOptions, result: Answer<unknown>): void {
   if (opts.json || result.tier === undefined) return;
-  ctx.warn(result.hit ? `cache: hit (${result.tier})` : 'cache: miss (computed from the source and cached)');
+  if (result.tier === 'bypass') ctx.warn('cache: bypass (the cache Redis fails: computed from the source, not cached)');
+  else ctx.warn(result.hit ? `cache: hit (${result.tier})` : 'cache: miss (computed from the source and cached)');
 }
 
 function metricsTable(rows: readonly DailyMetrics[]): string {

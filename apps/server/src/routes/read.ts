@@ -40,9 +40,10 @@ function etagOf(bytes: Buffer): string {
 }
 
 /** Sends a JSON body with x-cache, ETag/304 and, when the client takes it, the stored gzip as it is. */
-function sendJson(request: FastifyRequest, reply: FastifyReply, body: { bytes: Buffer; encoding: 'gzip' | 'identity' }, hit: boolean): FastifyReply {
+function sendJson(request: FastifyRequest, reply: FastifyReply, body: { bytes: Buffer; encoding: 'gzip' | 'identity' }, result: { hit: boolean; tier: string }): FastifyReply {
   const etag = etagOf(body.bytes);
-  void reply.header('x-cache', hit ? 'hit' : 'miss').header('etag', etag).header('vary', 'accept-encoding').header('content-type', 'application/json; charset=utf-8');
+  // bypass: computed from the source while the cache Redis fails (the circuit breaker is open).
+  void reply.header('x-cache', result.tier === 'bypass' ? 'bypass' : result.hit ? 'hit' : 'miss').header('etag', etag).header('vary', 'accept-encoding').header('content-type', 'application/json; charset=utf-8');
   if (request.headers['if-none-match'] === etag) return reply.code(304).send();
   if (body.encoding === 'gzip') {
     if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(body.bytes);
@@ -58,7 +59,7 @@ export function readRoutes(app: FastifyInstance, reader: () => CachedComputer): 
     const store = assertStoreId(q.store, 'store');
     const range = parseDateRange(q.from, q.to, LIMITS.maxDays);
     const result = await reader().dailyMetrics(store, range);
-    return sendJson(request, reply, { bytes: Buffer.from(JSON.stringify(result.value)), encoding: 'identity' }, result.hit);
+    return sendJson(request, reply, { bytes: Buffer.from(JSON.stringify(result.value)), encoding: 'identity' }, result);
   });
 
   // Dashboards ask for the same few store sets and ranges again and again: the three
@@ -87,6 +88,6 @@ export function readRoutes(app: FastifyInstance, reader: () => CachedComputer): 
     const q = parseDiagnosis(request, reply);
     if (!q) return reply;
     const result = await reader().diagnosisBody(q.selection, q.period);
-    return sendJson(request, reply, result.body, result.hit);
+    return sendJson(request, reply, result.body, result);
   });
 }
