@@ -237,6 +237,31 @@ export function runSourceContract(target: ContractTarget): void {
       expect(skipped.map((s) => s.orderId).sort()).toEqual(badIds);
     });
 
+    it('fingerprints each store-day of a window, and every kind of change moves exactly the days it touches', async () => {
+      const { writer, source } = await seeded();
+      const [fromMs, toMs] = [Date.parse('2026-10-25T00:00:00Z'), Date.parse('2026-11-10T00:00:00Z')];
+      const before = await source.fingerprints(fromMs, toMs);
+      expect(await source.fingerprints(fromMs, toMs)).toEqual(before); // stable
+      const day = (iso: string) => Math.floor(Date.parse(iso) / 86_400_000);
+      expect([...(before.get('SH1')?.keys() ?? [])].every((d) => d >= day('2026-10-25T00:00:00Z') && d < day('2026-11-10T00:00:00Z'))).toBe(true);
+      // A late commit: another status, the same updated_at as before.
+      const o2 = ORDERS.find((o) => o.order_id === 'o2')!;
+      await writer.writeOrders([[{ ...o2, status: 'refunded' }]]);
+      const after = await source.fingerprints(fromMs, toMs);
+      const changedDays = (store: string) => {
+        const a = before.get(store) ?? new Map<number, string>();
+        const b = after.get(store) ?? new Map<number, string>();
+        return [...new Set([...a.keys(), ...b.keys()])].filter((d) => a.get(d) !== b.get(d));
+      };
+      expect(changedDays(o2.store_id)).toEqual([day(o2.ordered_at)]);
+      for (const store of ['SH2', 'LA1']) if (store !== o2.store_id) expect(changedDays(store)).toEqual([]);
+      // Moved to another store: both stores' days change.
+      await writer.writeOrders([[{ ...o2, status: 'refunded', store_id: 'SH2' }]]);
+      const moved = await source.fingerprints(fromMs, toMs);
+      expect(moved.get('SH2')?.get(day(o2.ordered_at))).not.toBe(after.get('SH2')?.get(day(o2.ordered_at)));
+      expect(moved.get(o2.store_id)?.get(day(o2.ordered_at))).not.toBe(after.get(o2.store_id)?.get(day(o2.ordered_at)));
+    });
+
     it('upserts: a later row with the same order_id replaces the earlier one', async () => {
       const { writer, source } = await seeded();
       await writer.writeOrders([[order('o2', 'SH1', '2026-11-01T23:59:30+08:00', { gross_cents: 7777, updated_at: '2026-11-05T00:00:00+08:00' })]]);

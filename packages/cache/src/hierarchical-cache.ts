@@ -8,7 +8,7 @@ import { type ComputedDays, L2Ranges } from './l2-ranges.js';
 import type { LevelCodecs } from './level-codecs.js';
 import type { ReadResult } from './read-through.js';
 import type { CacheStats } from './stats.js';
-import { Watermarks } from './watermarks.js';
+import { Fingerprints, Watermarks } from './watermarks.js';
 
 export interface HierarchicalCacheOptions extends CacheCoreOptions {
   breaker?: Partial<BreakerOptions>;
@@ -25,6 +25,8 @@ export interface HierarchicalCacheOptions extends CacheCoreOptions {
 export class HierarchicalCache {
   /** Per-store source watermarks on the state Redis: what incremental runs compare against. */
   readonly watermarks: Watermarks;
+  /** Per store-day source fingerprints of the warm window, as the last run saw them. */
+  readonly fingerprints: Fingerprints;
   /** In front of the cache Redis: reads bypass the cache (computed from the source) while it fails. */
   readonly breaker: CacheBreaker;
   private readonly core: CacheCore;
@@ -44,6 +46,7 @@ export class HierarchicalCache {
       recordRead: core.recordRead,
     });
     this.watermarks = new Watermarks(core.state, core.keys);
+    this.fingerprints = new Fingerprints(core.state, core.keys);
     this.breaker = new CacheBreaker([...new Set([core.cache, core.state])], { ...DEFAULT_BREAKER, ...options.breaker });
   }
 

@@ -111,23 +111,37 @@ export async function detectChanges(
   window: DateRange,
   options: ComputeOptions = {},
 ): Promise<ChangeReport> {
-  const [previous, current, stores] = await Promise.all([cache.watermarks.all(), source.maxUpdatedAt(), computer.stores()]);
-  const changed: string[] = [];
-  let droppedEntries = 0;
+  // The fingerprints cover every UTC day that holds a business date of the window, in any zone.
+  const fromMs = Date.UTC(...ymd(window.from)) - DAY_MS;
+  const toMs = Date.UTC(...ymd(window.to)) + 2 * DAY_MS;
+  const [previous, current, stores, seenPrints, prints] = await Promise.all([
+    cache.watermarks.all(),
+    source.maxUpdatedAt(),
+    computer.stores(),
+    cache.fingerprints.all(),
+    source.fingerprints(fromMs, toMs),
+  ]);
+  /** What to drop, per store: business dates and months. */
+  const drops = new Map<string, { dates: Set<string>; months: Set<string> }>();
+  const dropsOf = (storeId: string) => {
+    let d = drops.get(storeId);
+    if (!d) drops.set(storeId, (d = { dates: new Set(), months: new Set() }));
+    return d;
+  };
   for (const [storeId, max] of current) {
     const store = stores.get(storeId);
     if (!store) continue;
     const before = previous.get(storeId);
     if (before !== undefined && before >= max) continue;
-    changed.push(storeId);
+    const { dates, months } = dropsOf(storeId);
     if (before === undefined) {
       // Never recorded: whatever reads cached of it is of unknown age; drop its window.
-      const dates = eachDate(window.from, window.to);
-      droppedEntries += await cache.dropStoreEntries(storeId, new Set(dates.map(monthOf)), dates);
+      for (const date of eachDate(window.from, window.to)) {
+        dates.add(date);
+        months.add(monthOf(date));
+      }
       continue;
     }
-    const months = new Set<string>();
-    const dates = new Set<string>();
     const changedIds = new Set<string>();
     for await (const batch of source.streamChangedSince(before, [storeId], options.onSkip)) {
       for (const order of batch) {
@@ -138,10 +152,45 @@ export async function detectChanges(
       }
     }
     if (changedIds.size > 0) await addPreviousDays(cache, storeId, store.timezone, window, before, changedIds, dates, months);
-    droppedEntries += await cache.dropStoreEntries(storeId, months, dates);
   }
+  // Changes updated_at cannot announce: a row deleted, moved to another day or store, or
+  // committed late with an older updated_at changes its day's fingerprint. Every store-day whose
+  // fingerprint differs from the last run's is dropped. (No fingerprints yet: the first run
+  // with them records them; the watermarks above still apply.)
+  if (seenPrints.size > 0) {
+    for (const storeId of new Set([...prints.keys(), ...seenPrints.keys()])) {
+      const store = stores.get(storeId);
+      if (!store) continue;
+      const now = prints.get(storeId) ?? new Map<number, string>();
+      const then = seenPrints.get(storeId) ?? new Map<number, string>();
+      for (const day of new Set([...now.keys(), ...then.keys()])) {
+        if (now.get(day) === then.get(day)) continue;
+        const { dates, months } = dropsOf(storeId);
+        // A UTC day holds parts of at most two business dates of the store's zone.
+        for (const ms of [day * DAY_MS, (day + 1) * DAY_MS - 1]) {
+          const date = formatDayNumber(localDayHour(store.timezone, ms).day);
+          dates.add(date);
+          months.add(monthOf(date));
+        }
+      }
+    }
+  }
+  let droppedEntries = 0;
+  for (const [storeId, { dates, months }] of drops) droppedEntries += await cache.dropStoreEntries(storeId, months, dates);
+  const changed = [...drops.keys()].sort();
   if (changed.length > 0) await cache.markStoresChanged(changed);
-  return { changed: changed.sort(), droppedEntries, watermarks: current };
+  // Recorded once the drops are done: a change after the fingerprints were read shows in the
+  // next run's (entries computed meanwhile may include it; dropping them again is only work).
+  await cache.fingerprints.replace(prints);
+  return { changed, droppedEntries, watermarks: current };
+}
+
+const DAY_MS = 86_400_000;
+
+/** `YYYY-MM-DD` as the arguments of `Date.UTC`. */
+function ymd(date: string): [number, number, number] {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return [y, m - 1, d];
 }
 
 /**

@@ -95,6 +95,11 @@ export class Keyspace {
     return this.state('l4:*');
   }
   /** HASH store id → greatest `updated_at` (epoch ms) warmed: what incremental runs compare against. */
+  /** Per store-day source fingerprints of the warm window (hash `<store>:<utc day>` → fingerprint). */
+  get fingerprints(): string {
+    return this.state('fingerprints');
+  }
+
   get watermarks(): string {
     return this.state('watermarks');
   }

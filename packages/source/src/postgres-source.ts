@@ -1,3 +1,4 @@
+import { FINGERPRINT_AGGREGATES, collectFingerprints } from './fingerprint.js';
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { OrderTuple } from './order-decoder.js';
@@ -59,6 +60,14 @@ export class PostgresOrderSource extends ValidatingOrderSource {
 
   protected async readOrderStoreIds(): Promise<string[]> {
     return (await this.query<[string]>(ORDER_STORE_IDS_SQL, [], 'listing store ids')).rows.map((r) => r[0]);
+  }
+
+  async fingerprints(fromMs: number, toMs: number): Promise<Map<string, Map<number, string>>> {
+    const sql =
+      `SELECT store_id, floor(extract(epoch FROM ordered_at) / 86400)::bigint AS day, ${FINGERPRINT_AGGREGATES}, sum(floor(extract(epoch FROM updated_at))::bigint) ` +
+      'FROM orders WHERE ordered_at >= to_timestamp($1) AND ordered_at < to_timestamp($2) GROUP BY 1, 2';
+    const { rows } = await this.query<unknown[]>(sql, [Math.floor(fromMs / 1000), Math.ceil(toMs / 1000)], 'reading fingerprints');
+    return collectFingerprints(rows);
   }
 
   async maxUpdatedAt(): Promise<Map<string, number>> {

@@ -1,3 +1,4 @@
+import { FINGERPRINT_AGGREGATES, collectFingerprints } from './fingerprint.js';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { parseTimestamp } from '@prewarm/domain';
@@ -65,6 +66,19 @@ export class SqliteOrderSource extends ValidatingOrderSource {
    * Per store: the exact max second from the index, then the rows of that second (and any
    * SQLite cannot parse) to get milliseconds with the domain's own timestamp parser.
    */
+  async fingerprints(fromMs: number, toMs: number): Promise<Map<string, Map<number, string>>> {
+    // Per store, so the (store_id, unixepoch(ordered_at)) index narrows each read to the window.
+    const perStore = this.prepare(
+      `SELECT store_id, unixepoch(ordered_at) / 86400 AS day, ${FINGERPRINT_AGGREGATES}, sum(unixepoch(updated_at)) ` +
+        'FROM orders WHERE store_id = ? AND unixepoch(ordered_at) >= ? AND unixepoch(ordered_at) < ? GROUP BY day',
+    ).raw();
+    const rows: unknown[][] = [];
+    for (const storeId of await this.readOrderStoreIds()) {
+      rows.push(...(this.run(() => perStore.all(storeId, Math.floor(fromMs / 1000), Math.ceil(toMs / 1000))) as unknown[][]));
+    }
+    return collectFingerprints(rows);
+  }
+
   async maxUpdatedAt(): Promise<Map<string, number>> {
     const maxSecond = this.prepare('SELECT max(unixepoch(updated_at)) FROM orders WHERE store_id = ?').pluck();
     const candidates = this.prepare(storeTimeRangeSql('updated_at', 'updated_at')).pluck();

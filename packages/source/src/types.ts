@@ -28,6 +28,13 @@ export interface OrderSource {
   streamOrders(query: OrderQuery, onSkip?: SkipListener): AsyncIterable<Order[]>;
   /** The greatest `updated_at` (epoch ms) per store that has orders. */
   maxUpdatedAt(): Promise<Map<string, number>>;
+  /**
+   * A fingerprint of every store's rows per UTC day whose `ordered_at` lies in
+   * [`fromMs`, `toMs`): store → UTC day number (epoch ms / 86 400 000) → a string that changes
+   * when a row of that day is added, deleted, moved in or out, or changes a stored value —
+   * whatever its `updated_at` says. One grouped read; what incremental runs reconcile.
+   */
+  fingerprints(fromMs: number, toMs: number): Promise<Map<string, Map<number, string>>>;
   /** Valid orders of the given stores (or all) whose `updated_at` is greater than `sinceMs`. */
   streamChangedSince(sinceMs: number, stores: 'all' | readonly string[], onSkip?: SkipListener, batchSize?: number): AsyncIterable<Order[]>;
   /** Checks that the source answers and holds the two tables; throws a SourceError otherwise. */

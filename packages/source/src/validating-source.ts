@@ -38,6 +38,7 @@ export abstract class ValidatingOrderSource implements OrderSource {
   protected abstract readOrderRows(selection: RowSelection, chunkSize: number): AsyncIterable<readonly OrderTuple[]>;
 
   abstract maxUpdatedAt(): Promise<Map<string, number>>;
+  abstract fingerprints(fromMs: number, toMs: number): Promise<Map<string, Map<number, string>>>;
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 
