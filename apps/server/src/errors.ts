@@ -1,4 +1,5 @@
 import { InvalidRequestError, NotFoundError } from '@prewarm/compute';
+import { SourceError } from '@prewarm/source';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /** One row of the error table: the HTTP status a code answers with, and what it means. */
@@ -22,6 +23,7 @@ export const HTTP_ERRORS = {
   E_UNAUTHORIZED: { status: 401, description: 'PREWARM_API_TOKEN is set and the request has no or a wrong `Authorization: Bearer` token' },
   E_NOT_FOUND: { status: 404, description: 'a store of the request is not in the source' },
   E_BAD_REQUEST: { status: '4xx', description: 'a 4xx error raised by fastify or a plugin without a code of its own (its status is kept)' },
+  E_SOURCE_UNAVAILABLE: { status: 503, description: 'the answer had to be computed and the source database cannot be read (stopped, unreachable, tables missing); the message names the source, without credentials' },
   E_UNAVAILABLE: { status: 503, description: 'anything else failed (a Redis or the source unreachable, a timeout, a bug); the cause is in the server log' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, description: 'fastify: the body is not valid JSON but `content-type` says JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, description: 'fastify: an empty body with `content-type: application/json`' },
@@ -60,6 +62,12 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
     void sendError(reply, NotFoundError.code, err.message);
     return;
   }
+  const source = causeOf(err, SourceError);
+  if (source) {
+    request.log.error({ err }, 'request failed: the source cannot be read');
+    void sendError(reply, 'E_SOURCE_UNAVAILABLE', source.message.split('\n')[0]!);
+    return;
+  }
   const status = (err as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) {
     void reply.code(status).send(body((err as FastifyError).code ?? 'E_BAD_REQUEST', err.message));
@@ -67,4 +75,10 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
   }
   request.log.error({ err }, 'request failed');
   void sendError(reply, 'E_UNAVAILABLE', 'the request could not be served; see the server log');
+}
+
+/** The error itself or the first of its causes that is a `type`. */
+function causeOf<T extends Error>(err: unknown, type: abstract new (...args: never[]) => T): T | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) if (e instanceof type) return e;
+  return undefined;
 }
