@@ -22,6 +22,11 @@ import { PrewarmMetrics } from './prom.js';
 import { opsRoutes } from './routes/ops.js';
 import { readRoutes } from './routes/read.js';
 
+/** A closing server waits for this long without a request in flight before it closes… */
+const CLOSE_QUIET_MS = 250;
+/** …but no longer than this in all. */
+const CLOSE_DRAIN_MAX_MS = 10_000;
+
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
@@ -84,6 +89,28 @@ export async function startServer(config: Config, logger: Logger, options: { por
     loggerInstance: log.child({}, { level: log.levelVal > 40 ? log.level : 'warn', redact: ['req.headers.authorization', 'headers.authorization'] }),
   }) as unknown as FastifyInstance;
   app.setErrorHandler(errorHandler);
+  // Requests already sent may still sit unread in their sockets while the event loop is busy: a
+  // connection without a parsed request counts as idle, and close() resets it. So a closing
+  // server first answers until nothing has been in flight for CLOSE_QUIET_MS (requests read
+  // meanwhile count), then closes.
+  let inFlight = 0;
+  app.addHook('onRequest', (_request, _reply, done) => {
+    inFlight++;
+    done();
+  });
+  app.addHook('onResponse', (_request, _reply, done) => {
+    inFlight--;
+    done();
+  });
+  const drained = async (): Promise<void> => {
+    const deadline = Date.now() + CLOSE_DRAIN_MAX_MS;
+    let quietSince = Date.now();
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      if (inFlight > 0) quietSince = Date.now();
+      else if (Date.now() - quietSince >= CLOSE_QUIET_MS) return;
+    }
+  };
   // While closing, answers in flight end their keep-alive connection, so close() can finish.
   let closingNow = false;
   app.addHook('onSend', (_request, reply, payload, done) => {
@@ -120,7 +147,14 @@ export async function startServer(config: Config, logger: Logger, options: { por
     close: () =>
       (closing ??= closeAll('server', [
         ['store list refresh', () => clearInterval(refresh)],
-        ['HTTP', () => ((closingNow = true), app.close())], // stops accepting, lets in-flight requests finish
+        [
+          'HTTP',
+          async () => {
+            closingNow = true;
+            await drained();
+            await app.close(); // stops accepting, lets in-flight requests finish
+          },
+        ],
         ['queues', () => queues.close()],
         ['cache', () => cache.close()],
         ['source', () => source.close()],
