@@ -18,6 +18,7 @@ import { type PrewarmProcess, startPrewarm } from '../../scripts/topology.js';
 import { cacheEnv, runCli } from '../helpers/cli.js';
 import { expectCacheEqualsSource, ok } from '../helpers/reads.js';
 import { type TestRedis, startTestRedis } from '../helpers/redis.js';
+import { until } from '../helpers/until.js';
 
 const END = '2026-11-20';
 const LAST30 = ['--from', '2026-10-22', '--to', END];
@@ -53,15 +54,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Two live workers (a killed one is replaced). */
 function ensureWorkers(): void {
@@ -93,8 +85,11 @@ describe('a worker SIGKILLed in each phase', () => {
     ensureWorkers();
     const runId = `kill-${target.phase ?? 'run'}-${Date.now()}`;
     await queues.add('run', { runId, end: END }, { jobId: runId });
-    const victim = await until(`a worker holding ${target.name}`, () =>
-      holder(target.queue(), (job) => (target.phase ? job.name !== 'run' && job.data.phase === target.phase : job.name === 'run')),
+    const victim = await until(
+      `a worker holding ${target.name}`,
+      () => holder(target.queue(), (job) => (target.phase ? job.name !== 'run' && job.data.phase === target.phase : job.name === 'run')),
+      90_000,
+      20,
     );
     victim.child.kill('SIGKILL');
     await new Promise((r) => victim.child.once('exit', r));
@@ -102,7 +97,7 @@ describe('a worker SIGKILLed in each phase', () => {
     const done = await until<RunRecord>('the run to finish', async () => {
       const r = await runs.get(runId);
       return r && r.status !== 'running' ? r : null;
-    });
+    }, 90_000);
     expect(done.status).toBe('completed');
     expect(done.stores.failed).toEqual([]);
     await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'all', ...LAST30]);

@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, cacheEnv, runCli } from '../helpers/cli.js';
 import { type TestRedis, startTestRedis } from '../helpers/redis.js';
+import { until } from '../helpers/until.js';
 
 const END = '2026-11-20';
 let redis: TestRedis;
@@ -24,15 +25,6 @@ function startWorkerProcess(): ChildProcess {
   return child;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   redis = await startTestRedis();

@@ -16,6 +16,11 @@ describe('isRedisFailure', () => {
 
   it('is false for errors that are the caller\'s own', () => {
     expect(isRedisFailure(new TypeError('x is not a function'))).toBe(false);
+    // Configuration to fix, not an outage to ride out.
+    const wrongPassword = Object.assign(new Error('WRONGPASS invalid username-password pair or user is disabled.'), { name: 'ReplyError' });
+    expect(isRedisFailure(new RedisUnavailableError('refused the credentials', { cause: wrongPassword }))).toBe(false);
+    const untrusted = Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    expect(isRedisFailure(new RedisUnavailableError('the TLS connection failed', { cause: untrusted }))).toBe(false);
     expect(isRedisFailure(new Error('invalid from: not a date'))).toBe(false);
     expect(isRedisFailure('Connection is closed.')).toBe(false); // not an Error
   });

@@ -19,10 +19,17 @@ const CONNECTION_MESSAGES = /^(Connection is closed|Command timed out|Stream isn
  * loading, failing over) rather than a bug or a bad reply: what a circuit breaker counts.
  */
 export function isRedisFailure(err: unknown): boolean {
-  if (err instanceof RedisUnavailableError) return true;
   if (!(err instanceof Error)) return false;
+  // A connection that failed at start: an outage when its cause is one; refused credentials or
+  // an untrusted certificate are configuration to fix, and stay errors.
+  if (err instanceof RedisUnavailableError) return err.cause === undefined || isRedisFailure(err.cause) || isNoAnswer(err.cause);
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
   if (err.name === 'MaxRetriesPerRequestError' || err.name === 'ClusterAllFailedError') return true;
   return CONNECTION_MESSAGES.test(err.message);
+}
+
+/** ioredis's connect errors that mean nothing answered (no code of their own). */
+function isNoAnswer(err: unknown): boolean {
+  return err instanceof Error && /connect ETIMEDOUT|ECONNREFUSED|timed out|no answer/i.test(err.message);
 }

@@ -64,16 +64,21 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         ctx.out(opts.json ? JSON.stringify(summary) : describe(summary));
         if (record.status !== 'completed') throw new CliError(`run ${runId} ${record.status}: ${record.error ?? 'see the worker log'}`, EXIT.failure);
       } finally {
-        // Every step runs; a worker that does not close cleanly is a warning, not a failed run.
-        // A connection that never finishes closing (seen after a failover: the queue events'
-        // blocking reader) is left behind after a few seconds rather than holding the command.
-        await closeAll('run', [
-          ['embedded worker', () => embedded?.close().catch((err: Error) => ctx.warn(`warning: ${err.message}`))],
-          ['queue events', () => events?.close()],
-          ['queue events connection', () => listener?.disconnect()],
-          ['queues', () => queues.close()],
-          ['Redis connection', () => producer.disconnect()],
-        ], { stepMs: 5000 });
+        // The run's outcome is decided: what does not close cleanly is a warning, not a failure.
+        // The embedded worker's own close is bounded (PREWARM_SHUTDOWN_GRACE_MS); every other
+        // step gets 5 s — a connection that never finishes closing (seen after a failover: the
+        // queue events' blocking reader) is left behind rather than holding the command.
+        await embedded?.close().catch((err: Error) => ctx.warn(`warning: ${err.message}`));
+        await closeAll(
+          'run',
+          [
+            ['queue events', () => events?.close()],
+            ['queue events connection', () => listener?.disconnect()],
+            ['queues', () => queues.close()],
+            ['Redis connection', () => producer.disconnect()],
+          ],
+          { stepMs: 5000 },
+        ).catch((err: Error) => ctx.warn(`warning: ${err.message}`));
       }
     });
 }
