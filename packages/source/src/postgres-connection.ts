@@ -45,6 +45,35 @@ export function createPool({ connectionString, max }: PoolSettings): pg.Pool {
   return pool;
 }
 
+/**
+ * A client taken from the pool for a cursor or a transaction. While it is checked out, pg no
+ * longer listens for its errors: a connection dropped under it (the server stopped, a network
+ * cut) would be an unhandled 'error' event and crash the process. `lost()` says whether that
+ * happened; `release()` hands it back (discarded when broken).
+ */
+export async function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; lost(): Error | undefined; dropped: Promise<never>; release(broken?: boolean | Error): void }> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  let drop!: (err: Error) => void;
+  // Rejects when the connection drops: a cursor read pending then may never settle by itself.
+  const dropped = new Promise<never>((_, reject) => (drop = reject));
+  dropped.catch(() => {});
+  const onError = (err: Error) => {
+    lost ??= err;
+    drop(err);
+  };
+  client.on('error', onError);
+  return {
+    client,
+    lost: () => lost,
+    dropped,
+    release: (broken) => {
+      client.off('error', onError);
+      client.release(lost ?? broken);
+    },
+  };
+}
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE']);
 
 /** One line naming the server (never the password), for any pg or network failure. */

@@ -2,7 +2,7 @@ import { FINGERPRINT_AGGREGATES, collectFingerprints } from './fingerprint.js';
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { OrderTuple } from './order-decoder.js';
-import { createPool, postgresFailure } from './postgres-connection.js';
+import { checkout, createPool, postgresFailure } from './postgres-connection.js';
 import { MAX_UPDATED_AT_SQL, ORDER_SELECT_LIST, ORDER_STORE_IDS_SQL, msParam } from './postgres-schema.js';
 import type { StoreTuple } from './store-catalog.js';
 import { SourceError } from './types.js';
@@ -79,19 +79,19 @@ export class PostgresOrderSource extends ValidatingOrderSource {
 
   protected async *readOrderRows(selection: RowSelection, chunkSize: number): AsyncIterable<readonly OrderTuple[]> {
     const { sql, params } = selectOrders(selection);
-    let client: pg.PoolClient;
+    let held: Awaited<ReturnType<typeof checkout>>;
     try {
-      client = await this.pool.connect();
+      held = await checkout(this.pool);
     } catch (cause) {
       throw postgresFailure(this.display, 'connecting', cause);
     }
-    const cursor = client.query(new Cursor<OrderTuple>(sql, params, { rowMode: 'array' }));
+    const cursor = held.client.query(new Cursor<OrderTuple>(sql, params, { rowMode: 'array' }));
     let broken: Error | undefined;
     try {
       for (;;) {
         let rows: OrderTuple[];
         try {
-          rows = await cursor.read(chunkSize);
+          rows = await Promise.race([cursor.read(chunkSize), held.dropped]);
         } catch (cause) {
           broken = cause instanceof Error ? cause : new Error(String(cause));
           throw postgresFailure(this.display, 'reading orders', cause);
@@ -101,7 +101,7 @@ export class PostgresOrderSource extends ValidatingOrderSource {
       }
     } finally {
       if (!broken) await cursor.close().catch((cause: unknown) => (broken = cause instanceof Error ? cause : new Error(String(cause))));
-      client.release(broken); // a client whose cursor failed is discarded, not reused
+      held.release(broken); // a client whose cursor failed, or whose connection dropped, is discarded
     }
   }
 

@@ -4,7 +4,7 @@ import { ORDER_COLUMNS } from '@prewarm/domain';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { COPY_COLUMNS, copyLines } from './copy-text.js';
-import { createPool, postgresFailure } from './postgres-connection.js';
+import { checkout, createPool, postgresFailure } from './postgres-connection.js';
 import { POSTGRES_SCHEMA } from './postgres-schema.js';
 import { checkOrderRow, checkStoreRow } from './row-checks.js';
 import type { OrderRow, SourceWriter, StoreRow } from './types.js';
@@ -105,12 +105,13 @@ export class PostgresSourceWriter implements SourceWriter {
 
   /** Runs `work` in one transaction on one client; failures roll back and become SourceErrors. */
   private async inTransaction<T>(doing: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
+    let held: Awaited<ReturnType<typeof checkout>>;
     try {
-      client = await this.pool.connect();
+      held = await checkout(this.pool);
     } catch (cause) {
       throw postgresFailure(this.display, 'connecting', cause);
     }
+    const client = held.client;
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -121,7 +122,7 @@ export class PostgresSourceWriter implements SourceWriter {
       await client.query('ROLLBACK').catch(() => (broken = true));
       throw postgresFailure(this.display, doing, cause);
     } finally {
-      client.release(broken);
+      held.release(broken);
     }
   }
 }
