@@ -8,10 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheEnv, runCli } from '../helpers/cli.js';
-import { type TestSchema, createTestSchema } from '../helpers/postgres.js';
+import type { TestSchema } from '../helpers/postgres.js';
 import { expectCacheEqualsSource, ok } from '../helpers/reads.js';
 import { type TestRedis, startTestRedis } from '../helpers/redis.js';
-import { type TcpProxy, startTcpProxy } from '../helpers/tcp-proxy.js';
+import { type TcpProxy, proxiedTestPostgres } from '../helpers/tcp-proxy.js';
 import { until } from '../helpers/until.js';
 
 const END = '2026-11-20';
@@ -23,12 +23,9 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  schema = await createTestSchema();
-  const direct = new URL(schema.url);
-  proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-  const viaProxy = new URL(schema.url);
-  viaProxy.port = String(proxy.port);
-  env = { PREWARM_SOURCE_URL: viaProxy.toString(), ...cacheEnv(redis.url), PREWARM_QUEUE_PREFIX: '{srcrun}', PREWARM_LOG_LEVEL: 'silent' };
+  let url: string;
+  ({ schema, proxy, url } = await proxiedTestPostgres());
+  env = { PREWARM_SOURCE_URL: url, ...cacheEnv(redis.url), PREWARM_QUEUE_PREFIX: '{srcrun}', PREWARM_LOG_LEVEL: 'silent' };
   ok(await runCli(['seed', '--stores', '16', '--days', '70', '--orders', '40000', '--seed', '5', '--end', END], env));
 }, 120_000);
 

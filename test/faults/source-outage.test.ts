@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Topology, startTopology } from '../../scripts/topology.js';
 import { cacheEnv, runCli } from '../helpers/cli.js';
-import { type TestSchema, createTestSchema } from '../helpers/postgres.js';
+import type { TestSchema } from '../helpers/postgres.js';
 import { ok } from '../helpers/reads.js';
 import { type TestRedis, freePort, startTestRedis } from '../helpers/redis.js';
-import { type TcpProxy, startTcpProxy } from '../helpers/tcp-proxy.js';
+import { type TcpProxy, proxiedTestPostgres } from '../helpers/tcp-proxy.js';
 
 const END = '2026-11-20';
 let redis: TestRedis;
@@ -21,12 +21,9 @@ let topology: Topology;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  schema = await createTestSchema();
-  const direct = new URL(schema.url);
-  proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-  const viaProxy = new URL(schema.url);
-  viaProxy.port = String(proxy.port);
-  env = { PREWARM_SOURCE_URL: viaProxy.toString(), ...cacheEnv(redis.url) };
+  let url: string;
+  ({ schema, proxy, url } = await proxiedTestPostgres());
+  env = { PREWARM_SOURCE_URL: url, ...cacheEnv(redis.url) };
   ok(await runCli(['seed', '--stores', '6', '--days', '70', '--orders', '3000', '--seed', '2', '--end', END], env));
   topology = await startTopology({ env: { ...env, PREWARM_LOG_LEVEL: 'silent' }, workers: 0, schedulers: 0, port: await freePort() });
 }, 120_000);

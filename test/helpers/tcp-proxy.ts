@@ -5,6 +5,7 @@
  * never touched.
  */
 import net from 'node:net';
+import { type TestSchema, createTestSchema } from './postgres.js';
 import { freePort } from './redis.js';
 
 export interface TcpProxy {
@@ -44,4 +45,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   };
   await up();
   return { port, up, down, close: down };
+}
+
+/** A fresh test schema on the test PostgreSQL, reached through a proxy the test can cut: `url` goes through it. */
+export async function proxiedTestPostgres(): Promise<{ schema: TestSchema; proxy: TcpProxy; url: string }> {
+  const schema = await createTestSchema();
+  const direct = new URL(schema.url);
+  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const url = new URL(schema.url);
+  url.port = String(proxy.port);
+  return { schema, proxy, url: url.toString() };
 }

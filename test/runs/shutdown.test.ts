@@ -14,6 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, cacheEnv, runCli } from '../helpers/cli.js';
 import { type TestSchema, createTestSchema } from '../helpers/postgres.js';
+import { expectCacheEqualsSource } from '../helpers/reads.js';
 import { type TestRedis, startTestRedis } from '../helpers/redis.js';
 import { until } from '../helpers/until.js';
 
@@ -88,15 +89,8 @@ describe('stopping a worker whose job hangs', () => {
       }, 90_000);
       expect(done.status).toBe('completed');
       expect(done.stores.failed).toEqual([]);
-      for (const args of [
-        ['get', 'diagnosis', '--stores', 'all', '--from', '2026-10-22', '--to', END],
-        ['get', 'metrics', '--store', 'S003', '--from', '2026-09-22', '--to', END],
-      ]) {
-        const cached = await runCli([...args, '--json'], env);
-        const direct = await runCli([...args, '--json', '--no-cache'], env);
-        expect(cached.code).toBe(0);
-        expect(cached.stdout).toBe(direct.stdout);
-      }
+      await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'all', '--from', '2026-10-22', '--to', END]);
+      await expectCacheEqualsSource(env, ['get', 'metrics', '--store', 'S003', '--from', '2026-09-22', '--to', END]);
     } finally {
       await locker.end();
       await warm.close();
