@@ -1,6 +1,6 @@
 /**
- * A worker process SIGKILLed in the phases of a run — while it holds a warm-up job of the hot
- * and the cold phase (the global phase: test/runs/crash.test.ts) — and the worker that holds
+ * A worker process SIGKILLed in the phases of a run — while it holds a warm-up job of the hot,
+ * the cold and the sets phase (the global phase: test/runs/crash.test.ts) — and the worker that holds
  * the orchestrating run job: each time
  * the other worker (and a replacement started after the kill) takes the jobs over once their
  * locks expire, the run completes with no store failed, and every read equals the source.
@@ -35,10 +35,20 @@ beforeAll(async () => {
   redis = await startTestRedis();
   client = new Redis(redis.url);
   const dbPath = join(mkdtempSync(join(tmpdir(), 'prewarm-fault-kill-')), 'orders.db');
-  env = { PREWARM_SOURCE_URL: `sqlite:${dbPath}`, ...cacheEnv(redis.url), PREWARM_QUEUE_PREFIX: '{kill}', PREWARM_JOB_LOCK_MS: '2000', PREWARM_WORKER_CONCURRENCY: '2', PREWARM_LOG_LEVEL: 'silent' };
+  env = { PREWARM_SOURCE_URL: `sqlite:${dbPath}`, ...cacheEnv(redis.url), PREWARM_QUEUE_PREFIX: '{kill}', PREWARM_JOB_LOCK_MS: '2000', PREWARM_WORKER_CONCURRENCY: '2', PREWARM_HOT_SETS: '200', PREWARM_LOG_LEVEL: 'silent' };
   ok(await runCli(['seed', '--stores', '24', '--days', '70', '--orders', '60000', '--seed', '7', '--end', END], env));
   // Demand for a few store sets, so runs have a sets phase too.
   for (const stores of ['S001,S002', 'S003,S009,S012', 'S004,S005']) ok(await runCli(['get', 'diagnosis', '--stores', stores, ...LAST30], env));
+  // …and for 150 more, over older ranges whose previous period is read from the source: a sets
+  // job long enough (seconds) to be caught while a worker holds it.
+  const stream = new Keyspace(env.PREWARM_CACHE_PREFIX!).accessStream;
+  for (let i = 0; i < 150; i++) {
+    const stores = [...new Set([1 + (i % 8), 1 + ((i * 5) % 8), 1 + ((i * 3 + 5) % 8)])].sort((a, b) => a - b).map((n) => `S${String(n).padStart(3, '0')}`);
+    const to = new Date(Date.UTC(2026, 9, 20) - (i % 30) * 86_400_000);
+    const from = new Date(to.getTime() - 29 * 86_400_000);
+    const entry = `l3 0 compute 1 1000 ${Date.now()} ${from.toISOString().slice(0, 10)} ${to.toISOString().slice(0, 10)} ${stores.join(',')}`;
+    await client.xadd(stream, '*', 'e', entry);
+  }
   queues = new PrewarmQueues(client, env.PREWARM_QUEUE_PREFIX!);
   runs = new RunRecords(client, new Keyspace(env.PREWARM_CACHE_PREFIX!));
   warm = new Queue('warm', { connection: client, prefix: env.PREWARM_QUEUE_PREFIX });
@@ -72,11 +82,10 @@ async function holder(queue: Queue, match: (job: { name: string; data: { phase?:
   return null;
 }
 
-// The sets phase is not here: on this sample its one job takes a few milliseconds, too short to be
-// caught holding it; the crash of a job in general is the same path (locks, stall check, retry).
-const targets: { name: string; queue: () => Queue; phase?: 'hot' | 'cold' }[] = [
+const targets: { name: string; queue: () => Queue; phase?: 'hot' | 'cold' | 'sets' }[] = [
   { name: 'a hot-phase job', queue: () => warm, phase: 'hot' },
   { name: 'a cold-phase job', queue: () => warm, phase: 'cold' },
+  { name: 'the sets-phase job', queue: () => warm, phase: 'sets' },
   { name: 'the orchestrating run job', queue: () => runQueue },
 ];
 
