@@ -1,6 +1,7 @@
 /**
  * Two scheduler replicas in two processes (own clocks, own timers, own connections) on one
- * state Redis: every slot is enqueued by exactly one of them.
+ * state Redis: every slot is enqueued by exactly one of them — also when the replica holding a
+ * slot's claim is SIGKILLed before it enqueued: the other takes the slot over once the lease lapses.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +28,8 @@ afterAll(async () => {
   await redis.stop();
 });
 
-function replica(prefix: string, id: string): { lines: Line[]; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [SCRIPT, redis.url, prefix, id], { cwd: REPO_ROOT });
+function replica(prefix: string, id: string, extra: string[] = []): { lines: Line[]; stderr: () => string; exited: Promise<number | null>; child: ChildProcessWithoutNullStreams } {
+  const child = spawn(process.execPath, [SCRIPT, redis.url, prefix, id, ...extra], { cwd: REPO_ROOT });
   children.push(child);
   const lines: Line[] = [];
   let buffer = '';
@@ -41,7 +42,7 @@ function replica(prefix: string, id: string): { lines: Line[]; stderr: () => str
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { lines, stderr: () => stderr, exited };
+  return { lines, stderr: () => stderr, exited, child };
 }
 
 describe('two replicas in two processes', () => {
@@ -71,4 +72,25 @@ describe('two replicas in two processes', () => {
     }
     expect([...a.lines, ...b.lines].filter((l) => l.event === 'error')).toEqual([]);
   });
+
+  it('a replica SIGKILLed while it holds claims it never enqueued: the other enqueues those slots once, after the lease', async () => {
+    const prefix = uniquePrefix();
+    const hung = replica(prefix, 'process-hung', ['hang', '2']);
+    const live = replica(prefix, 'process-live', ['ok', '2']);
+    const claimedBy = (r: typeof hung) => r.lines.filter((l) => l.event === 'tick' && l.outcome === 'claimed').map((l) => l.slot!);
+    await waitUntil(`the hung replica to claim a slot (stderr: ${hung.stderr()}${live.stderr()})`, () => claimedBy(hung).length >= 1, 20_000);
+    hung.child.kill('SIGKILL');
+    await hung.exited;
+    const orphans = claimedBy(hung);
+    const enqueuedByLive = () => live.lines.filter((l) => l.event === 'enqueue').map((l) => l.slot!);
+    await waitUntil('the live replica to enqueue every orphaned slot', () => orphans.every((slot) => enqueuedByLive().includes(slot)), 20_000);
+    const takenOver = live.lines.filter((l) => l.event === 'tick' && l.outcome === 'taken-over').map((l) => l.slot!);
+    expect(takenOver.sort()).toEqual([...orphans].sort());
+    live.child.kill('SIGTERM');
+    expect(await live.exited).toBe(0);
+    expect(hung.lines.filter((l) => l.event === 'enqueue')).toEqual([]);
+    const counts = countBy(enqueuedByLive());
+    expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
+    expect(live.lines.filter((l) => l.event === 'error')).toEqual([]);
+  }, 60_000);
 });

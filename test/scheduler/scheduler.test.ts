@@ -97,7 +97,7 @@ describe('two replicas on the same prefix', () => {
     for (const slot of contested()) {
       expect(counts.get(slot), slot).toBe(1);
       const winner = calls.find((c) => c.slot === slot)!.replica;
-      expect(await state.get(new Keyspace(prefix).slot(slot))).toBe(winner);
+      expect(await state.get(new Keyspace(prefix).slot(slot))).toBe(`done:enqueued:${winner}`);
       const ttl = await state.ttl(new Keyspace(prefix).slot(slot));
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(86_400);

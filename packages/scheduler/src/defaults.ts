@@ -6,3 +6,6 @@
 
 /** How long a slot claim is kept in the state Redis: a day, long after every replica has ticked for the slot. */
 export const DEFAULT_CLAIM_TTL_SECONDS = 86_400;
+
+/** How long a claim not settled yet protects its slot: then another replica may take the slot over. */
+export const DEFAULT_CLAIM_LEASE_SECONDS = 30;

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Cluster, Redis } from 'ioredis';
 import { type Logger as CronLogger, type ScheduledTask, type TaskContext, schedule as cronSchedule } from 'node-cron';
 import { SlotClaims } from './claims.js';
-import { DEFAULT_CLAIM_TTL_SECONDS } from './defaults.js';
+import { DEFAULT_CLAIM_LEASE_SECONDS, DEFAULT_CLAIM_TTL_SECONDS } from './defaults.js';
 import { type Logger, silentLogger } from '@prewarm/telemetry';
 import { type RunKind, slotId, slotTime } from './slot.js';
 import { type Schedule, validateSchedules } from './validate.js';
@@ -34,8 +34,13 @@ export interface SchedulerOptions {
   logger?: Logger;
   /** Written into the claims, to tell which replica took a slot. Default `<host>:<pid>:<random>`. */
   replicaId?: string;
-  /** Default a day. */
+  /** How long a settled claim is kept. Default a day. */
   claimTtlSeconds?: number;
+  /**
+   * How long a claim not settled yet protects its slot (default 30 s): a replica that dies
+   * between its claim and its enqueue loses the slot to another replica after this long.
+   */
+  claimLeaseSeconds?: number;
 }
 
 export interface Scheduler {
@@ -63,14 +68,20 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   if (!Number.isInteger(ttl) || ttl <= 0) throw new TypeError('startScheduler: claimTtlSeconds must be a positive integer');
   const replicaId = options.replicaId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const log = (options.logger ?? silentLogger).child({ component: 'scheduler', replicaId });
-  const claims = new SlotClaims(options.state, options.prefix, replicaId, ttl);
+  const lease = options.claimLeaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS;
+  if (!Number.isInteger(lease) || lease <= 0) throw new TypeError('startScheduler: claimLeaseSeconds must be a positive integer');
+  const claims = new SlotClaims(options.state, options.prefix, replicaId, ttl, lease);
   const inFlight = new Set<Promise<void>>();
+  const followUps = new Set<NodeJS.Timeout>();
   let stopping = false;
 
-  async function tick(schedule: Schedule, firedFor: Date): Promise<void> {
-    if (stopping) return;
-    const scheduledAt = slotTime(firedFor, schedule.cron);
-    const slot = slotId(schedule.name, scheduledAt, schedule.cron);
+  function track(work: Promise<void>): Promise<void> {
+    inFlight.add(work);
+    return work.finally(() => inFlight.delete(work));
+  }
+
+  /** Claims the slot (`takeover`: after another replica's lease lapsed) and enqueues its run. */
+  async function claimAndEnqueue(schedule: Schedule, slot: string, scheduledAt: Date, takeover: number): Promise<void> {
     const fields = { schedule: schedule.name, slot, scheduledAt: scheduledAt.toISOString() };
     let claimed: boolean;
     try {
@@ -80,30 +91,58 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       return;
     }
     if (!claimed) {
-      log.info({ ...fields, outcome: 'claimed-elsewhere' }, 'slot already claimed by another replica; skipped');
+      if (takeover === 0) log.info({ ...fields, outcome: 'claimed-elsewhere' }, 'slot already claimed by another replica; skipped');
+      followUp(schedule, slot, scheduledAt, takeover);
       return;
     }
-    log.info({ ...fields, outcome: 'claimed' }, 'slot claimed');
+    if (takeover > 0) log.warn({ ...fields, outcome: 'taken-over' }, 'the replica that claimed the slot did not settle it within its lease: this replica enqueues it');
+    else log.info({ ...fields, outcome: 'claimed' }, 'slot claimed');
     let result: EnqueueResult;
     try {
       result = await options.enqueue({ kind: schedule.name, slot, scheduledAt });
     } catch (err) {
-      log.error({ ...fields, outcome: 'enqueue-failed', err }, 'enqueue failed; not retried, the next slot will cover it');
+      // The claim stays a lease: another replica tries once it lapses.
+      log.error({ ...fields, outcome: 'enqueue-failed', err }, 'enqueue failed; another replica tries again once the claim lease lapses');
       return;
     }
-    if (result?.enqueued === true) log.info({ ...fields, outcome: 'enqueued' }, 'run enqueued');
-    else log.info({ ...fields, outcome: 'rejected', reason: result?.reason }, 'run not enqueued; skipped, not retried');
+    const outcome = result?.enqueued === true ? 'enqueued' : 'rejected';
+    if (outcome === 'enqueued') log.info({ ...fields, outcome }, 'run enqueued');
+    else log.info({ ...fields, outcome, reason: result?.reason }, 'run not enqueued; skipped, not retried');
+    await claims.settle(slot, outcome).catch((err) => log.warn({ ...fields, err }, 'could not settle the slot claim; another replica may enqueue it again (the run id makes that a no-op)'));
+  }
+
+  /**
+   * Looks at a slot claimed by another replica once its lease could have lapsed: a settled
+   * claim ends it; a lapsed one is taken over; one still leased is looked at again (3 times).
+   */
+  function followUp(schedule: Schedule, slot: string, scheduledAt: Date, takeover: number): void {
+    if (stopping || takeover >= 3) return;
+    const timer = setTimeout(() => {
+      followUps.delete(timer);
+      if (stopping) return;
+      void track(
+        (async () => {
+          const state = await claims.state(slot).catch(() => null);
+          if (state?.kind === 'settled') return;
+          await claimAndEnqueue(schedule, slot, scheduledAt, takeover + 1);
+        })(),
+      );
+    }, lease * 1000 + 500);
+    timer.unref();
+    followUps.add(timer);
+  }
+
+  async function tick(schedule: Schedule, firedFor: Date): Promise<void> {
+    if (stopping) return;
+    const scheduledAt = slotTime(firedFor, schedule.cron);
+    await claimAndEnqueue(schedule, slotId(schedule.name, scheduledAt, schedule.cron), scheduledAt, 0);
   }
 
   const cronLog = cronLogger(log);
   const tasks: ScheduledTask[] = options.schedules.map((schedule) => {
     const task = cronSchedule(
       schedule.cron,
-      (context: TaskContext) => {
-        const running = tick(schedule, context.date);
-        inFlight.add(running);
-        return running.finally(() => inFlight.delete(running));
-      },
+      (context: TaskContext) => track(tick(schedule, context.date)),
       {
         name: `prewarm-${schedule.name}`,
         timezone: schedule.timezone,
@@ -125,6 +164,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        for (const timer of followUps) clearTimeout(timer);
+        followUps.clear();
         for (const task of tasks) {
           await task.stop();
           await task.destroy(); // also drops it from node-cron's global registry
