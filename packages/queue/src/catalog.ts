@@ -90,14 +90,21 @@ export interface JobSpec<S extends z.ZodTypeAny, R extends z.ZodTypeAny = z.ZodT
 }
 
 /**
+ * Attempts of a warm-up job: with the 1 s base backoff the retries are 0.5–1, 1–2, 2–4 and
+ * 4–8 s apart, so a job rides out a source or cache outage of 7–15 s (a database or Redis
+ * restart) instead of leaving its store to be served on demand.
+ */
+const WARM_ATTEMPTS = 5;
+
+/**
  * Every job prewarm runs: payload schema (validated when enqueued and again when the job
  * starts), result schema, retries, timeout, retention. Handlers receive `z.infer` of the
  * payload schema and return `z.input` of the result schema.
  */
 export const JOBS = {
   run: { queue: QUEUES.runs, schema: RunPayload, result: RunResult, attempts: 3, backoffMs: 1000, timeoutMs: 60 * 60_000, retention: RETENTION },
-  'warm-store': { queue: QUEUES.warm, schema: WarmStorePayload, result: WarmResult, attempts: 3, backoffMs: 1000, timeoutMs: 10 * 60_000, retention: RETENTION },
-  'warm-sets': { queue: QUEUES.warm, schema: WarmSetsPayload, result: WarmResult, attempts: 3, backoffMs: 1000, timeoutMs: 20 * 60_000, retention: RETENTION },
+  'warm-store': { queue: QUEUES.warm, schema: WarmStorePayload, result: WarmResult, attempts: WARM_ATTEMPTS, backoffMs: 1000, timeoutMs: 10 * 60_000, retention: RETENTION },
+  'warm-sets': { queue: QUEUES.warm, schema: WarmSetsPayload, result: WarmResult, attempts: WARM_ATTEMPTS, backoffMs: 1000, timeoutMs: 20 * 60_000, retention: RETENTION },
   'analyze-hot': { queue: QUEUES.warm, schema: AnalyzePayload, result: AnalyzeHotResult, attempts: 3, backoffMs: 500, timeoutMs: 5 * 60_000, retention: RETENTION },
 } as const satisfies Record<string, JobSpec<z.ZodTypeAny>>;
 
