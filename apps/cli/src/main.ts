@@ -27,23 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw e;
   });
   const ctx = lazyContext(err);
-
-  const program = new Command('prewarm')
-    .description('keeps a hierarchical Redis cache warm for multi-store retail dashboards')
-    .version(VERSION)
-    .exitOverride()
-    .showSuggestionAfterError()
-    .configureOutput({ outputError: (text) => err(`prewarm: ${text.replace(/^error: /, '').trim()}`) });
-  program.hook('preAction', () => void ctx.config); // validate the environment before any command
-  registerSeed(program, ctx);
-  registerImport(program, ctx);
-  registerGet(program, ctx);
-  registerStats(program, ctx);
-  registerRun(program, ctx);
-  registerWorker(program, ctx);
-  registerScheduler(program, ctx);
-  registerHotStores(program, ctx);
-  registerServe(program, ctx);
+  const program = createProgram(ctx, err);
 
   try {
     await program.parseAsync(argv);
@@ -57,6 +41,36 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     ctx.loggerIfReady()?.flush();
   }
+}
+
+/**
+ * The `prewarm` program: its commands, their options and the parsers of those. Nothing is
+ * opened while arguments are parsed; a command's action validates the rest of its arguments
+ * before it first reads `ctx.config`. Parse errors go to `err` as one line.
+ */
+export function createProgram(ctx: CommandContext, err: (line: string) => void): Command {
+  const program = new Command('prewarm')
+    .description('keeps a hierarchical Redis cache warm for multi-store retail dashboards')
+    .version(VERSION)
+    .exitOverride()
+    // -V/--version and -h/--help of the program only before the command: elsewhere an option
+    // value such as `--stores -VA` (a valid store id) was taken for them.
+    .enablePositionalOptions()
+    .showSuggestionAfterError()
+    // One line: commander puts its suggestion ("(Did you mean get?)") on a line of its own and
+    // quotes a refused argument as it is, line breaks included.
+    .configureOutput({ outputError: (text) => err(`prewarm: ${text.replace(/^error: /, '').trim().replace(/\s*[\r\n]+\s*/g, ' ')}`) });
+  program.hook('preAction', () => void ctx.config); // validate the environment before any command
+  registerSeed(program, ctx);
+  registerImport(program, ctx);
+  registerGet(program, ctx);
+  registerStats(program, ctx);
+  registerRun(program, ctx);
+  registerWorker(program, ctx);
+  registerScheduler(program, ctx);
+  registerHotStores(program, ctx);
+  registerServe(program, ctx);
+  return program;
 }
 
 /**

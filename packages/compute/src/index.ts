@@ -1,6 +1,6 @@
 export { SourceComputer, type ComputeOptions, type ComputedDaily } from './compute.js';
 export { InvalidRequestError, NotFoundError } from './errors.js';
-export { parseDateRange, parseStoreSelection, assertStoreId, type StoreSelection } from './request.js';
+export { parseDateRange, parseDiagnosisPeriod, parseStoreSelection, assertStoreId, type StoreSelection } from './request.js';
 export { SkippedRows } from './skipped.js';
 export { CachedComputer, thresholdsVariant } from './cached.js';
 export { warmStore, detectChanges, recordWatermarks, type WarmStoreResult, type ChangeReport } from './warm.js';

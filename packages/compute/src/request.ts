@@ -1,4 +1,4 @@
-import { type DateRange, canonicalStoreIds, isStoreId, parseBusinessDate } from '@prewarm/domain';
+import { type DateRange, canonicalStoreIds, isBusinessDate, isStoreId, parseBusinessDate, previousRange } from '@prewarm/domain';
 import { InvalidRequestError } from './errors.js';
 
 /** A store set as asked for: every store, or a canonical (deduplicated, sorted) list. */
@@ -25,6 +25,20 @@ export function assertStoreId(id: string, parameter = 'store'): string {
 }
 
 /** Validates an inclusive business-date range given as `YYYY-MM-DD` texts. */
+/**
+ * The period of a diagnosis: a date range (`parseDateRange`) whose previous period — the diagnosis
+ * compares with as many days before it — starts on a supported date (0100-01-01 or later; the
+ * years 0–99 cannot be told from 1900–1999 by `Date.UTC`).
+ */
+export function parseDiagnosisPeriod(from: string, to: string, maxDays = 3660): DateRange {
+  const period = parseDateRange(from, to, maxDays);
+  const previous = previousRange(period);
+  if (!isBusinessDate(previous.from)) {
+    throw new InvalidRequestError(`from: the period ${period.from}..${period.to} is compared with ${previous.from}..${previous.to}, before the earliest date supported, 0100-01-01`, 'from');
+  }
+  return period;
+}
+
 export function parseDateRange(from: string, to: string, maxDays = 3660): DateRange {
   const first = parseBusinessDate(from);
   if (first === null) throw new InvalidRequestError(`from: ${JSON.stringify(from)} is not a date (YYYY-MM-DD)`, 'from');

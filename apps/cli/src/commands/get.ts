@@ -1,6 +1,6 @@
-import { CachedComputer, SkippedRows, SourceComputer, assertStoreId, parseDateRange, parseStoreSelection } from '@prewarm/compute';
+import { CachedComputer, SkippedRows, SourceComputer, type StoreSelection, assertStoreId, parseDateRange, parseDiagnosisPeriod, parseStoreSelection } from '@prewarm/compute';
 import type { ReadResult } from '@prewarm/cache';
-import type { DailyMetrics, Diagnosis, DiagnosisThresholds } from '@prewarm/domain';
+import type { DailyMetrics, DateRange, Diagnosis, DiagnosisThresholds } from '@prewarm/domain';
 import { openSource } from '@prewarm/source';
 import { isRedisFailure } from '@prewarm/redis';
 import type { Command } from 'commander';
@@ -10,17 +10,17 @@ import { renderTable } from '../output/table.js';
 import { openCacheSession } from '../cache-session.js';
 import { resolveDates, type DateOptions } from './dates.js';
 
-interface ReadOptions extends DateOptions {
+export interface ReadOptions extends DateOptions {
   json?: boolean;
   /** `--no-cache`: compute from the source, neither reading nor writing Redis. */
   cache: boolean;
 }
 
-interface MetricsOptions extends ReadOptions {
+export interface MetricsOptions extends ReadOptions {
   store: string;
 }
 
-interface DiagnosisOptions extends ReadOptions {
+export interface DiagnosisOptions extends ReadOptions {
   stores: string;
 }
 
@@ -34,8 +34,7 @@ export function registerGet(program: Command, ctx: CommandContext): void {
       .requiredOption('--store <id>', 'store id'),
   )
     .action(async (opts: MetricsOptions) => {
-      const store = assertStoreId(opts.store, 'store');
-      const range = parseDateRange(...resolveDates(opts));
+      const { store, range } = metricsRequest(opts);
       const result = await read(ctx, opts.cache, async (source, skipped) => ({ value: (await source.dailyMetrics([store], range, { onSkip: skipped.add })).get(store)! }), (cached, skipped) =>
         cached.dailyMetrics(store, range, { onSkip: skipped.add }),
       );
@@ -50,8 +49,7 @@ export function registerGet(program: Command, ctx: CommandContext): void {
       .requiredOption('--stores <ids>', '"all" or a comma-separated list of store ids'),
   )
     .action(async (opts: DiagnosisOptions) => {
-      const selection = parseStoreSelection(opts.stores, 'stores');
-      const period = parseDateRange(...resolveDates(opts));
+      const { selection, period } = diagnosisRequest(opts);
       const thresholds = ctx.config.thresholds as DiagnosisThresholds;
       const result = await read(ctx, opts.cache, async (source, skipped) => ({ value: await source.diagnosis(selection, period, thresholds, { onSkip: skipped.add }) }), (cached, skipped) =>
         cached.diagnosis(selection, period, { onSkip: skipped.add }),
@@ -59,6 +57,18 @@ export function registerGet(program: Command, ctx: CommandContext): void {
       report(ctx, opts, result);
       ctx.out(opts.json ? JSON.stringify(result.value) : diagnosisReport(result.value));
     });
+}
+
+/** The arguments of `get metrics`, validated (before anything is opened). */
+export function metricsRequest(opts: MetricsOptions): { store: string; range: DateRange } {
+  const store = assertStoreId(opts.store, 'store');
+  return { store, range: parseDateRange(...resolveDates(opts)) };
+}
+
+/** The arguments of `get diagnosis`, validated (before anything is opened). */
+export function diagnosisRequest(opts: DiagnosisOptions): { selection: StoreSelection; period: DateRange } {
+  const selection = parseStoreSelection(opts.stores, 'stores');
+  return { selection, period: parseDiagnosisPeriod(...resolveDates(opts)) };
 }
 
 /** The options every read shares: the range, the output format, the cache switch. */

@@ -6,14 +6,15 @@ import type { Command } from 'commander';
 import { hostname } from 'node:os';
 import type { CommandContext } from '../context.js';
 import { renderTable } from '../output/table.js';
+import { wholeNumber } from './parsers.js';
 
 export function registerHotStores(program: Command, ctx: CommandContext): void {
   program
     .command('hot-stores')
     .description('the hot-store ranking: time-decayed demand per store and per store set, from the access stream')
     .option('--json', 'print the ranking as JSON')
-    .option('--limit <n>', 'store sets to show', '20')
-    .action(async (opts: { json?: boolean; limit: string }) => {
+    .option('--limit <n>', 'store sets to show', wholeNumber('--limit', 1, 10_000), 20)
+    .action(async (opts: { json?: boolean; limit: number }) => {
       const config = ctx.config;
       const state = await openRedisRole(config.redis, 'queue/state');
       const source = await openSource(config.source.url).catch((err) => {
@@ -24,7 +25,7 @@ export function registerHotStores(program: Command, ctx: CommandContext): void {
         const analyzer = new HotStoreAnalyzer({ state, keyspace: new Keyspace(config.cache.prefix), consumer: `cli-${hostname()}-${process.pid}` });
         await analyzer.analyze(); // count what the stream holds now (idempotent)
         const stores = [...(await new SourceComputer(source).stores()).keys()];
-        const ranking = await analyzer.ranking({ stores, ratio: config.runs.hotRatio, limit: Math.max(1, Number(opts.limit) || 20) });
+        const ranking = await analyzer.ranking({ stores, ratio: config.runs.hotRatio, limit: opts.limit });
         if (opts.json) return ctx.out(JSON.stringify(ranking));
         ctx.out(
           [

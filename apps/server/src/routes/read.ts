@@ -1,5 +1,5 @@
 import { crc32, gunzipSync } from 'node:zlib';
-import { type CachedComputer, type StoreSelection, assertStoreId, parseDateRange, parseStoreSelection } from '@prewarm/compute';
+import { type CachedComputer, type StoreSelection, assertStoreId, parseDateRange, parseDiagnosisPeriod, parseStoreSelection } from '@prewarm/compute';
 import type { DateRange } from '@prewarm/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
@@ -79,7 +79,7 @@ export function readRoutes(app: FastifyInstance, reader: () => CachedComputer): 
       void sendError(reply, 'E_INVALID_REQUEST', `stores: at most ${LIMITS.maxStores} store ids (or "all")`, 'stores');
       return null;
     }
-    const result = { selection, period: parseDateRange(q.from, q.to, LIMITS.maxDays) };
+    const result = { selection, period: parseDiagnosisPeriod(q.from, q.to, LIMITS.maxDays) };
     if (key !== undefined) parsed.set(key, result);
     return result;
   };
