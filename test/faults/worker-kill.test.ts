@@ -1,6 +1,6 @@
 /**
- * A worker process SIGKILLed in the phases of a run — while it holds a warm-up job of the hot,
- * the cold and the sets phase (the global phase: test/runs/crash.test.ts) — and the worker that holds
+ * A worker process SIGKILLed in the phases of a run — while it holds a store job of the hot
+ * phase, a store-set job, the global-phase job and a cold-phase job — and the worker that holds
  * the orchestrating run job: each time
  * the other worker (and a replacement started after the kill) takes the jobs over once their
  * locks expire, the run completes with no store failed, and every read equals the source.
@@ -72,7 +72,7 @@ function ensureWorkers(): void {
 }
 
 /** The worker process that holds an active job of `queue` matching `match`. */
-async function holder(queue: Queue, match: (job: { name: string; data: { phase?: string } }) => boolean): Promise<PrewarmProcess | null> {
+async function holder(queue: Queue, match: (job: Held) => boolean): Promise<PrewarmProcess | null> {
   for (const job of await queue.getJobs(['active'])) {
     if (!job || !match(job)) continue;
     const pid = Number(String(job.processedBy ?? '').split('-')[0]);
@@ -82,21 +82,24 @@ async function holder(queue: Queue, match: (job: { name: string; data: { phase?:
   return null;
 }
 
-const targets: { name: string; queue: () => Queue; phase?: 'hot' | 'cold' | 'sets' }[] = [
-  { name: 'a hot-phase job', queue: () => warm, phase: 'hot' },
-  { name: 'a cold-phase job', queue: () => warm, phase: 'cold' },
-  { name: 'the sets-phase job', queue: () => warm, phase: 'sets' },
-  { name: 'the orchestrating run job', queue: () => runQueue },
+type Held = { name: string; data: { phase?: string } };
+const targets: { name: string; queue: () => Queue; match: (job: Held) => boolean }[] = [
+  { name: 'a hot-phase store job', queue: () => warm, match: (job) => job.name === 'warm-store' && job.data.phase === 'hot' },
+  { name: 'a cold-phase job', queue: () => warm, match: (job) => job.name === 'warm-store' && job.data.phase === 'cold' },
+  // The default policy warms the demanded sets among the hot stores, one job per set.
+  { name: 'a store-set job', queue: () => warm, match: (job) => job.name === 'warm-sets' && job.data.phase === 'hot' },
+  { name: 'the global-phase job', queue: () => warm, match: (job) => job.name === 'warm-sets' && job.data.phase === 'global' },
+  { name: 'the orchestrating run job', queue: () => runQueue, match: (job) => job.name === 'run' },
 ];
 
 describe('a worker SIGKILLed in each phase', () => {
   it.each(targets.map((t) => [t.name, t] as const))('while it holds %s: the run completes exactly', async (_name, target) => {
     ensureWorkers();
-    const runId = `kill-${target.phase ?? 'run'}-${Date.now()}`;
+    const runId = `kill-${targets.indexOf(target)}-${Date.now()}`;
     await queues.add('run', { runId, end: END }, { jobId: runId });
     const victim = await until(
       `a worker holding ${target.name}`,
-      () => holder(target.queue(), (job) => (target.phase ? job.name !== 'run' && job.data.phase === target.phase : job.name === 'run')),
+      () => holder(target.queue(), target.match),
       90_000,
       20,
     );

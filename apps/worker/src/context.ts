@@ -2,7 +2,7 @@ import type { HierarchicalCache } from '@prewarm/cache';
 import type { Config } from '@prewarm/config';
 import type { PrewarmQueues } from '@prewarm/queue';
 import type { Keyspace, RedisConnection } from '@prewarm/redis';
-import type { RunRecords, WarmCosts } from '@prewarm/runs';
+import type { RunRecords } from '@prewarm/runs';
 import type { OrderSource } from '@prewarm/source';
 import type { Logger } from 'pino';
 
@@ -14,7 +14,6 @@ export interface WorkerContext {
   cache: HierarchicalCache;
   queues: PrewarmQueues;
   runs: RunRecords;
-  warmCosts: WarmCosts;
   /** Every Redis key name (the cache's keyspace). */
   keys: Keyspace;
   /** The queue/state Redis (noeviction). */

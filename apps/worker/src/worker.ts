@@ -4,7 +4,7 @@ import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs } from '@prewar
 import type { Config } from '@prewarm/config';
 import { PrewarmQueues, backoffStrategy, processorFor } from '@prewarm/queue';
 import { type RedisConnection, checkRedisRole, openRedisRole } from '@prewarm/redis';
-import { HEARTBEAT_MS, Heartbeats, RunRecords, WarmCosts } from '@prewarm/runs';
+import { HEARTBEAT_MS, Heartbeats, RunRecords } from '@prewarm/runs';
 import { type OrderSource, openSource } from '@prewarm/source';
 import { StartupScope, closeAll, within } from '@prewarm/telemetry';
 import type { Logger } from 'pino';
@@ -74,7 +74,6 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
     keys,
     queues,
     runs: new RunRecords(state, keys),
-    warmCosts: new WarmCosts(state, keys),
     state,
     workerId,
     eventLoopDelayMaxMs: () => Math.round(loopDelay.max / 1e6),

@@ -92,6 +92,8 @@ export interface ChangeReport {
   droppedEntries: number;
   /** The new watermarks, to record once the run has rewritten what it must. */
   watermarks: Map<string, number>;
+  /** Orders per store around the window (the day fingerprints' counts): what warming each store reads. */
+  rows: Map<string, number>;
 }
 
 /**
@@ -182,10 +184,21 @@ export async function detectChanges(
   // Recorded once the drops are done: a change after the fingerprints were read shows in the
   // next run's (entries computed meanwhile may include it; dropping them again is only work).
   await cache.fingerprints.replace(prints);
-  return { changed, droppedEntries, watermarks: current };
+  return { changed, droppedEntries, watermarks: current, rows: rowsOf(prints) };
 }
 
 const DAY_MS = 86_400_000;
+
+/** Orders per store: the sum of the count that leads each day fingerprint. */
+function rowsOf(prints: ReadonlyMap<string, ReadonlyMap<number, string>>): Map<string, number> {
+  const rows = new Map<string, number>();
+  for (const [storeId, days] of prints) {
+    let total = 0;
+    for (const print of days.values()) total += Number.parseInt(print, 10) || 0;
+    rows.set(storeId, total);
+  }
+  return rows;
+}
 
 /** `YYYY-MM-DD` as the arguments of `Date.UTC`. */
 function ymd(date: string): [number, number, number] {

@@ -35,7 +35,8 @@ export const MAX_SET_TARGETS = 200;
 
 export const WarmSetsPayload = z.object({
   runId: RunId,
-  phase: z.enum(['global', 'sets']),
+  /** `hot`: a set ordered among the hot stores (default policy); `sets`: the seed policy's last phase. */
+  phase: z.enum(['global', 'hot', 'sets']),
   /** Store sets (`all` or sorted store ids) and ranges whose diagnosis to warm. */
   targets: z
     .array(z.object({ stores: z.union([z.literal('all'), z.array(StoreId).min(1).max(500)]), range: Range }))

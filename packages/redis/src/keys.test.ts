@@ -32,7 +32,7 @@ describe('Keyspace', () => {
     const state = [
       keys.generations, keys.stats, keys.accessStream, keys.memoryTierReport('p1'), keys.watermarks,
       keys.hotStores, keys.hotSets, keys.hotMeta, keys.hotCounts,
-      keys.run('r1'), keys.runProgress('r1'), keys.runs, keys.warmCosts, keys.heartbeat('w1'), keys.slot('full:2026-11-26T18:00:00.000Z'),
+      keys.run('r1'), keys.runProgress('r1'), keys.runs, keys.heartbeat('w1'), keys.slot('full:2026-11-26T18:00:00.000Z'),
     ];
     for (const key of state) expect(key).toMatch(/^pw:\{state\}:/);
     expect(new Set(state).size).toBe(state.length);

@@ -141,10 +141,6 @@ export class Keyspace {
   get runs(): string {
     return this.state('runs');
   }
-  /** HASH store id → smoothed warm time (ms), for ordering runs. */
-  get warmCosts(): string {
-    return this.state('warm-ms');
-  }
   /** STRING of one worker process's heartbeat (expiring): the worker is alive while it exists. */
   heartbeat(workerId: string): string {
     return this.state(`worker:${workerId}`);

@@ -1,6 +1,5 @@
 export { RunRecords, runSummary, startPhase, endPhase, type RunRecord, type RunSummary, type RunStep } from './run-records.js';
 export { Heartbeats, HEARTBEAT_MS } from './heartbeats.js';
 export { newRunId } from './run-id.js';
-export { WarmCosts } from './warm-costs.js';
-export { planRun } from './planning.js';
+export { type Plan, type SetDemand, type WarmItem, planRun, setCost, storeCost } from './planning.js';
 export { dashboardRanges, warmWindow } from './windows.js';

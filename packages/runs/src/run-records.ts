@@ -13,8 +13,12 @@ export interface PhaseRecord {
   durationMs: number | null;
 }
 
-/** The orchestrator's steps, in order (`cold-next` repeats once per cold store). */
-export type RunStep = 'start' | 'analyze' | 'hot' | 'cold' | 'cold-next' | 'sets' | 'finish' | 'done';
+/**
+ * The orchestrator's steps (`cold-next` repeats once per cold store). The seed policy runs
+ * start (with the global phase) → analyze → hot → cold → sets → finish; the default policy
+ * start → analyze → hot (stores and sets by benefit) → global → cold → finish.
+ */
+export type RunStep = 'start' | 'analyze' | 'hot' | 'global' | 'cold' | 'cold-next' | 'sets' | 'finish' | 'done';
 
 /** Everything known about one run; kept on the state Redis (noeviction). */
 export interface RunRecord {
@@ -30,6 +34,8 @@ export interface RunRecord {
   stores: { hot: string[]; cold: string[]; changed: string[]; failed: string[] };
   coldIndex: number;
   hotSets: { stores: 'all' | string[]; from: string; to: string }[];
+  /** Orders per store in the warm window, from the change detection: the cost side of the ordering. */
+  storeRows: Record<string, number>;
   entries: { l1: number; l2: number; l3: number };
   bytes: { raw: number; stored: number };
   skippedRows: number;
@@ -65,6 +71,7 @@ export class RunRecords {
       stores: { hot: [], cold: [], changed: [], failed: [] },
       coldIndex: 0,
       hotSets: [],
+      storeRows: {},
       entries: { l1: 0, l2: 0, l3: 0 },
       bytes: { raw: 0, stored: 0 },
       skippedRows: 0,

@@ -11,7 +11,6 @@ export function warmStoreHandler(ctx: WorkerContext): Handler<'warm-store'> {
     const skipped = new SkippedRows();
     const r = await warmStore(new SourceComputer(ctx.source), ctx.cache, ctx.source, { ...p, thresholds, onSkip: skipped.add });
     logSkipped(ctx.logger, skipped, { runId: p.runId, job: 'warm-store', store: r.storeId });
-    await ctx.warmCosts.record(r.storeId, r.durationMs);
     await ctx.runs.jobDone(p.runId, p.phase);
     return { l1: r.l1, l2: r.l2, l3: r.l3, rawBytes: r.rawBytes, storedBytes: r.storedBytes, skippedRows: skipped.total, storeId: r.storeId, durationMs: r.durationMs };
   };

@@ -10,12 +10,14 @@ export const childJobId = {
   analyze: (runId: string) => `${runId}-analyze`,
   store: (runId: string, phase: 'hot' | 'cold', storeId: string) => `${runId}-${phase}-${storeId}`,
   sets: (runId: string) => `${runId}-sets`,
+  /** A set ordered among the hot stores (default policy). */
+  set: (runId: string, index: number) => `${runId}-set-${index}`,
 };
 
 /** Which job a child id belongs to (the inverse of `childJobId`). */
 function childJobOf(runId: string, jobId: string): ChildJob | null {
   if (jobId === childJobId.analyze(runId)) return 'analyze-hot';
-  if (jobId === childJobId.global(runId) || jobId === childJobId.sets(runId)) return 'warm-sets';
+  if (jobId === childJobId.global(runId) || jobId === childJobId.sets(runId) || jobId.startsWith(`${runId}-set-`)) return 'warm-sets';
   if (jobId.startsWith(`${runId}-hot-`) || jobId.startsWith(`${runId}-cold-`)) return 'warm-store';
   return null;
 }

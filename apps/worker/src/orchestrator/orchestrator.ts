@@ -7,14 +7,20 @@ import { analyzeStep } from './steps/analyze.js';
 import { coldNextStep, coldStep } from './steps/cold.js';
 import { doneStep, finishStep } from './steps/finish.js';
 import { startStep } from './steps/start.js';
+import { globalStep } from './steps/global.js';
 import { hotStep } from './steps/hot.js';
 import { setsStep } from './steps/sets.js';
 
-/** Step → handler: the seed's phases global → analyze → hot (parallel) → cold (serial) → sets. */
+/**
+ * Step → handler. The seed policy runs the seed's phases: global → analyze → hot (parallel) →
+ * cold (serial) → sets. The default policy follows demand from its first second: analyze →
+ * hot (demanded stores and sets, by benefit) → global (all-stores entries) → cold.
+ */
 export const STEPS: StepTable = {
   start: startStep,
   analyze: analyzeStep,
   hot: hotStep,
+  global: globalStep,
   cold: coldStep,
   'cold-next': coldNextStep,
   sets: setsStep,

@@ -5,6 +5,7 @@ import type { Step } from '../run-context.js';
 
 /** `finish`: adds up the children's results, records the watermarks the run reached, completes the run. */
 export const finishStep: Step = async ({ ctx, job, record, log }) => {
+  endPhase(record, 'cold');
   endPhase(record, 'sets');
   await summarize(ctx, record, job);
   record.eventLoopDelayMaxMs = ctx.eventLoopDelayMaxMs();
