@@ -289,3 +289,50 @@ describe('own writes', () => {
     expect(theirs.value[0]!.orders).toBe(2); // their stale L4 copy was dropped
   });
 });
+
+describe('reads join a warm-up that is writing their entries', () => {
+  const DATES = ['2026-11-01', '2026-11-02', '2026-11-03'];
+
+  it('a miss while the store is being warmed waits for the warm-up write and computes nothing', async () => {
+    const prefix = CacheHarness.prefix();
+    const warmer = await h.cache({ prefix });
+    const reader = await h.cache({ prefix });
+    let computed = 0;
+    let release!: () => void;
+    const written = new Promise<void>((r) => (release = r));
+    // The warm-up holds the marker while it computes; it writes L2 days and the store's L3.
+    const warm = warmer.warming('W1', async () => {
+      await written;
+      await warmer.writeStoreData('W1', { chunks: new Map(), days: DATES.map((d) => day('W1', d, 9)), watermark: 3 });
+      await warmer.writeDiagnosis(['W1'], RANGE, 'v', { value: fake(9), watermark: 3 });
+    });
+    await sleep(20);
+    const metrics = reader.dailyMetrics('W1', DATES, async () => {
+      computed++;
+      return { value: new Map(DATES.map((d) => [d, day('W1', d, 1)])), watermark: 1 };
+    });
+    const diagnosis = reader.diagnosis(['W1'], RANGE, 'v', async () => ({ value: fake(++computed), watermark: 1 }));
+    await sleep(150);
+    release();
+    await warm;
+    expect((await metrics).value.map((d) => d.orders)).toEqual([9, 9, 9]);
+    expect((await diagnosis).value).toEqual({ n: 9 });
+    expect(computed).toBe(0);
+  });
+
+  it('computes as usual when no warm-up holds the store, and when the warm-up ends without the entry', async () => {
+    const prefix = CacheHarness.prefix();
+    const warmer = await h.cache({ prefix });
+    const reader = await h.cache({ prefix });
+    let computed = 0;
+    const compute = async () => ({ value: fake(++computed), watermark: 1 });
+    expect((await reader.diagnosis(['W2'], RANGE, 'v', compute)).tier).toBe('compute');
+    // A warm-up of W3 that writes nothing (it failed): the reader stops waiting when it ends.
+    const warm = warmer.warming('W3', () => sleep(100));
+    await sleep(20);
+    const read = await reader.diagnosis(['W3'], RANGE, 'v', compute);
+    await warm;
+    expect(read).toEqual({ value: { n: 2 }, hit: false, tier: 'compute' });
+    expect(computed).toBe(2);
+  });
+});

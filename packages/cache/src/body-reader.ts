@@ -37,7 +37,7 @@ export class BodyReader {
       recordRead(level, scope, true, 'l4', started);
       return { body: held.body ?? jsonBody(held.value), hit: true, tier: 'l4' };
     }
-    const found = await reads.fetch(level, key, codec, compute, this.takeStored);
+    const found = await reads.fetch(level, key, codec, compute, this.takeStored, reads.joinMarker(scope));
     recordRead(level, scope, found.hit, found.tier, started);
     // A decoded or computed entry: the body L4 keeps for it (its stored payload), else its JSON.
     const body = found.body ?? memory.get(key)?.body ?? jsonBody(found.value);

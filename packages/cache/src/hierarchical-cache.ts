@@ -22,6 +22,9 @@ export interface HierarchicalCacheOptions extends CacheCoreOptions {
  * - L3 diagnosis per canonical store set and range, keyed by its members' generations,
  * - L4 the in-process tier in front of all three.
  */
+/** How long a warm-up's marker outlives a process that died holding it: readers then compute. */
+export const WARMING_MARKER_MS = 10_000;
+
 export class HierarchicalCache {
   /** Per-store source watermarks on the state Redis: what incremental runs compare against. */
   readonly watermarks: Watermarks;
@@ -138,6 +141,22 @@ export class HierarchicalCache {
     const l1 = await entries.writeMany('l1', this.codecs.l1, [...data.chunks].map(([month, orders]) => ({ key: this.keys.l1(storeId, month), value: orders, watermark: data.watermark })), 'replace');
     const l2 = await entries.writeMany('l2', this.codecs.l2, data.days.map((d) => ({ key: this.keys.l2(storeId, d.date), value: d, watermark: data.watermark })), 'replace');
     return { l1: data.chunks.size, l2: data.days.length, rawBytes: l1.rawBytes + l2.rawBytes, storedBytes: l1.storedBytes + l2.storedBytes };
+  }
+
+  /**
+   * Runs a warm-up of one store's entries under its `warming` marker: a read that misses one of
+   * them meanwhile waits for this write instead of computing it too (it reads the source once,
+   * not twice). The marker lapses after `WARMING_MARKER_MS` if the process dies, and is held by
+   * one warm-up at a time (a second one of the same store runs without it).
+   */
+  async warming<T>(storeId: string, work: () => Promise<T>): Promise<T> {
+    const marker = this.keys.warming(storeId);
+    const token = await this.core.leases.acquire(marker, WARMING_MARKER_MS).catch(() => null);
+    try {
+      return await work();
+    } finally {
+      if (token) await this.core.leases.release(marker, token).catch(() => {});
+    }
   }
 
   // Invalidation.

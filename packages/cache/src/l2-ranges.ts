@@ -120,6 +120,7 @@ export class L2Ranges {
     let still = missing;
     await leases.once(keys.lease(range), {
       key: range,
+      joins: keys.warming(storeId),
       compute: async () => {
         const computed = await computeMissing(still.map((i) => dates[i]!));
         // One write per day, as a single entry is written: its L4 copy keeps its body.

@@ -30,6 +30,11 @@ export interface LeasedWork<T> {
    * returns how to read their replies — the result, or null while it has not landed.
    */
   poll(pipeline: ChainableCommander): (replies: PipelineReplies) => T | null;
+  /**
+   * A key held while another party (a warm-up job) computes and writes this result: while it
+   * exists a miss waits for that write instead of taking the lease and computing it again.
+   */
+  joins?: string;
 }
 
 /**
@@ -45,9 +50,9 @@ export class Leases {
   ) {}
 
   /** A token when the lease is ours, null when another process holds it. */
-  async acquire(leaseKey: string): Promise<string | null> {
+  async acquire(leaseKey: string, leaseMs = this.options.leaseMs): Promise<string | null> {
     const token = randomBytes(12).toString('base64url');
-    const ok = await this.redis.set(leaseKey, token, 'PX', this.options.leaseMs, 'NX');
+    const ok = await this.redis.set(leaseKey, token, 'PX', leaseMs, 'NX');
     return ok === 'OK' ? token : null;
   }
 
@@ -61,8 +66,33 @@ export class Leases {
    * 80 ms by default) and takes the result when it lands; when the lease goes away first (the
    * owner gave up or died) it tries to take the lease itself; past `waitMs` it computes without.
    */
+  /**
+   * Waits for the result of work another party announced with `marker` (a warm-up job writing
+   * the entry): polls the result, then the marker (it may live in another Redis Cluster slot);
+   * takes the result when it lands. Null at once when nobody holds the marker, and when the
+   * marker goes away (or the wait is over) before the result came: the caller computes as usual.
+   */
+  private async join<T>(marker: string, work: LeasedWork<T>, deadline: number): Promise<T | null> {
+    if ((await this.redis.exists(marker)) === 0) return null;
+    let pause = this.options.pollMs;
+    while (Date.now() < deadline) {
+      await sleep(pause);
+      pause = Math.min(pause * 2, this.options.pollMs * 8);
+      const pipeline = this.redis.pipeline();
+      const read = work.poll(pipeline);
+      const result = read((await pipeline.exec()) ?? []);
+      if (result !== null) return result;
+      if ((await this.redis.exists(marker)) === 0) return null;
+    }
+    return null;
+  }
+
   async once<T>(leaseKey: string, work: LeasedWork<T>): Promise<T> {
     const deadline = Date.now() + this.options.waitMs;
+    if (work.joins !== undefined) {
+      const joined = await this.join(work.joins, work, deadline);
+      if (joined !== null) return joined;
+    }
     let pause = this.options.pollMs;
     for (;;) {
       const token = await this.acquire(leaseKey);

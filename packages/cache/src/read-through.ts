@@ -1,3 +1,4 @@
+import { isStoreId } from '@prewarm/domain';
 import type { Keyspace, Level, RedisConnection } from '@prewarm/redis';
 import type { Logger } from '@prewarm/telemetry';
 import type { AccessScope, RecordRead, Tier } from './access-log.js';
@@ -74,7 +75,7 @@ export class ReadThrough {
       this.parts.recordRead(level, scope, true, 'l4', started);
       return { value: held.value as T, hit: true, tier: 'l4' };
     }
-    const found = await this.fetch(level, key, codec, compute);
+    const found = await this.fetch(level, key, codec, compute, undefined, this.joinMarker(scope));
     this.parts.recordRead(level, scope, found.hit, found.tier, started);
     return { value: valueOf(found) as T, hit: found.hit, tier: found.tier };
   }
@@ -84,16 +85,21 @@ export class ReadThrough {
    * the key in this process. `takeStored` (from the reader that starts the flight) may take a
    * fresh entry as it is stored.
    */
-  fetch<T>(level: Level, key: string, codec: EntryCodec<T>, compute: () => Promise<Computed<T>>, takeStored?: TakeStored): Promise<Fetched> {
+  fetch<T>(level: Level, key: string, codec: EntryCodec<T>, compute: () => Promise<Computed<T>>, takeStored?: TakeStored, joins?: string): Promise<Fetched> {
     let flight = this.inflight.get(key);
     if (!flight) {
-      flight = this.fromRedis(level, key, codec, compute, takeStored).finally(() => this.inflight.delete(key));
+      flight = this.fromRedis(level, key, codec, compute, takeStored, joins).finally(() => this.inflight.delete(key));
       this.inflight.set(key, flight);
     }
     return flight;
   }
 
-  private async fromRedis<T>(level: Level, key: string, codec: EntryCodec<T>, compute: () => Promise<Computed<T>>, takeStored?: TakeStored): Promise<Fetched> {
+  /** The marker a warm-up job holds while it writes the entries of the read's store (one store only). */
+  joinMarker(scope: AccessScope): string | undefined {
+    return isStoreId(scope.stores) ? this.parts.keys.warming(scope.stores) : undefined;
+  }
+
+  private async fromRedis<T>(level: Level, key: string, codec: EntryCodec<T>, compute: () => Promise<Computed<T>>, takeStored?: TakeStored, joins?: string): Promise<Fetched> {
     const raw = await this.parts.cache.getBuffer(key);
     if (raw) {
       const taken = takeStored?.(level, key, raw);
@@ -106,14 +112,15 @@ export class ReadThrough {
         return { value: found.value, hit: true, tier: 'stale' };
       }
     }
-    return this.computeOnce(level, key, codec, compute);
+    return this.computeOnce(level, key, codec, compute, joins);
   }
 
   /** Computes under the cross-process lease, or waits for the process that holds it. */
-  private computeOnce<T>(level: Level, key: string, codec: EntryCodec<T>, compute: () => Promise<Computed<T>>): Promise<Fetched> {
+  private computeOnce<T>(level: Level, key: string, codec: EntryCodec<T>, compute: () => Promise<Computed<T>>, joins?: string): Promise<Fetched> {
     const { entries } = this.parts;
     return this.parts.leases.once<Fetched>(this.parts.keys.lease(key), {
       key,
+      joins,
       compute: async () => {
         const computed = await compute();
         await entries.write(level, key, codec, computed, 'fill');

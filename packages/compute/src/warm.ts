@@ -3,6 +3,7 @@ import {
   type DateRange,
   type DiagnosisThresholds,
   type Order,
+  type Store,
   DailyMetricsBuilder,
   DEFAULT_THRESHOLDS,
   diagnoseFromDaily,
@@ -38,42 +39,52 @@ export async function warmStore(
   source: OrderSource,
   options: { storeId: string; range: DateRange; diagnosisRanges: readonly DateRange[]; thresholds?: DiagnosisThresholds } & ComputeOptions,
 ): Promise<WarmStoreResult> {
-  const started = performance.now();
   const [store] = await computer.resolve([options.storeId]);
+  // Readers that miss this store's entries meanwhile wait for these writes (`warming`).
+  return cache.warming(store!.store_id, () => warmResolvedStore(store!, cache, source, options));
+}
+
+async function warmResolvedStore(
+  store: Store,
+  cache: HierarchicalCache,
+  source: OrderSource,
+  options: { range: DateRange; diagnosisRanges: readonly DateRange[]; thresholds?: DiagnosisThresholds } & ComputeOptions,
+): Promise<WarmStoreResult> {
+  const started = performance.now();
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   // Read whole months for L1, and the previous periods the diagnoses compare with.
   const earliest = [options.range.from, ...options.diagnosisRanges.map((r) => previousRange(r).from)].sort()[0]!;
   const read: DateRange = { from: `${monthOf(earliest)}-01`, to: options.range.to };
-  const builder = new DailyMetricsBuilder(new Map([[store!.store_id, store!]]), read);
+  const builder = new DailyMetricsBuilder(new Map([[store.store_id, store]]), read);
   const chunks = new Map<string, Order[]>();
   let watermark = -1;
   let orders = 0;
-  for await (const batch of source.streamOrders({ stores: [store!.store_id], range: read }, options.onSkip)) {
+  for await (const batch of source.streamOrders({ stores: [store.store_id], range: read }, options.onSkip)) {
     for (const order of batch) {
       if (!builder.add(order)) continue;
       orders++;
       if (order.updatedAt > watermark) watermark = order.updatedAt;
-      const month = monthOf(formatDayNumber(localDayHour(store!.timezone, order.orderedAt).day));
+      const month = monthOf(formatDayNumber(localDayHour(store.timezone, order.orderedAt).day));
       let chunk = chunks.get(month);
       if (!chunk) chunks.set(month, (chunk = []));
       chunk.push(order);
     }
   }
-  const allDays = builder.daily(store!.store_id);
+  const allDays = builder.daily(store.store_id);
   const days = allDays.filter((d) => d.date >= options.range.from && d.date <= options.range.to);
-  const written = await cache.writeStoreData(store!.store_id, { chunks, days, watermark });
-  const daily = new Map([[store!.store_id, allDays]]);
+  const written = await cache.writeStoreData(store.store_id, { chunks, days, watermark });
+  const daily = new Map([[store.store_id, allDays]]);
   let l3Raw = 0;
   let l3Stored = 0;
   const variant = thresholdsVariant(thresholds);
   for (const range of options.diagnosisRanges) {
-    const value = diagnoseFromDaily([store!], range, daily, thresholds);
-    const w = await cache.writeDiagnosis([store!.store_id], range, variant, { value, watermark });
+    const value = diagnoseFromDaily([store], range, daily, thresholds);
+    const w = await cache.writeDiagnosis([store.store_id], range, variant, { value, watermark });
     l3Raw += w.rawBytes;
     l3Stored += w.storedBytes;
   }
   return {
-    storeId: store!.store_id,
+    storeId: store.store_id,
     l1: written.l1,
     l2: written.l2,
     l3: options.diagnosisRanges.length,

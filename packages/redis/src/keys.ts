@@ -50,6 +50,14 @@ export class Keyspace {
     return `${this.prefix}:{${storeId}}:l2:${from}..${to}`;
   }
 
+  /**
+   * Held while a warm-up job computes and writes one store's entries: a read that misses one of
+   * them waits for the job's write instead of computing it again (same slot as the store's keys).
+   */
+  warming(storeId: string): string {
+    return `${this.prefix}:{${storeId}}:warming`;
+  }
+
   /** The single-flight lease of an entry: same slot as the entry. */
   lease(entryKey: string): string {
     return `${entryKey}:lease`;
