@@ -336,3 +336,30 @@ describe('reads join a warm-up that is writing their entries', () => {
     expect(computed).toBe(2);
   });
 });
+
+describe('values handed out by L4', () => {
+  it('cannot be changed by one caller for the others: frozen, and the next read is intact', async () => {
+    const cache = await h.cache();
+    const compute = async () => ({ value: { score: 80, findings: [{ rule: 'r1', stores: ['A'] }] } as unknown as Diagnosis, watermark: 1 });
+    await cache.diagnosis(['A'], RANGE, 'v', compute);
+    const held = await cache.diagnosis(['A'], RANGE, 'v', compute);
+    expect(held.tier).toBe('l4');
+    const value = held.value as unknown as { score: number; findings: { stores: string[] }[] };
+    expect(() => {
+      value.score = 0;
+    }).toThrow(TypeError);
+    expect(() => value.findings[0]!.stores.push('B')).toThrow(TypeError);
+    const again = await cache.diagnosis(['A'], RANGE, 'v', compute);
+    expect(again.value).toEqual({ score: 80, findings: [{ rule: 'r1', stores: ['A'] }] });
+  });
+
+  it('L2 days too', async () => {
+    const cache = await h.cache();
+    const dates = ['2026-11-01'];
+    const computeDays = async () => ({ value: new Map([['2026-11-01', day('F1', '2026-11-01', 4)]]), watermark: 1 });
+    await cache.dailyMetrics('F1', dates, computeDays);
+    const held = await cache.dailyMetrics('F1', dates, computeDays);
+    expect(held.tier).toBe('l4');
+    expect(Object.isFrozen(held.value[0])).toBe(true);
+  });
+});

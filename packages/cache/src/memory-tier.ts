@@ -28,6 +28,19 @@ export interface MemoryTierOptions {
 }
 
 /**
+ * Freezes a value and everything it holds (objects and arrays; typed arrays are left as they
+ * are), so that no caller can change what every other reader of an L4 entry is handed. The
+ * peers copy on every hit instead; freezing costs once per insert, nothing per hit.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value) || ArrayBuffer.isView(value)) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) for (const item of value) deepFreeze(item);
+  else for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+  return value;
+}
+
+/**
  * L4: hot decoded entries in front of Redis, bounded in bytes, least recently used out first.
  * Entries are dropped when another process rewrites them (see InvalidationBus).
  */
@@ -60,8 +73,11 @@ export class MemoryTier {
     return e;
   }
 
+  /** Holds an entry; its value is frozen first (every later reader of the key gets that object). */
   set(key: string, entry: MemoryEntry): void {
-    if (this.lru && entry.sizeBytes <= this.options.maxBytes / 4) this.lru.set(key, entry);
+    if (!this.lru || entry.sizeBytes > this.options.maxBytes / 4) return;
+    deepFreeze(entry.value);
+    this.lru.set(key, entry);
   }
 
   delete(keys: Iterable<string>): void {

@@ -5,7 +5,7 @@ import type { AccessScope, RecordRead, Tier } from './access-log.js';
 import { type EntryCodec, parseBody } from './entry-codec.js';
 import type { Computed, EntryStore } from './entry-store.js';
 import type { Leases } from './lease.js';
-import type { Body, MemoryEntry, MemoryTier } from './memory-tier.js';
+import { type Body, type MemoryEntry, type MemoryTier, deepFreeze } from './memory-tier.js';
 import { type TtlPolicy, isStale } from './ttl.js';
 
 export interface ReadResult<T> {
@@ -71,7 +71,7 @@ export class ReadThrough {
     const started = performance.now();
     const held = this.held(level, key);
     if (held) {
-      if (held.value === undefined) held.value = valueOf(held); // kept as a body: decoded once
+      if (held.value === undefined) held.value = deepFreeze(valueOf(held)); // kept as a body: decoded once
       this.parts.recordRead(level, scope, true, 'l4', started);
       return { value: held.value as T, hit: true, tier: 'l4' };
     }
