@@ -51,11 +51,11 @@ describe('on a Redis Cluster (both roles)', () => {
   it('runs, serves reads equal to the source, counts keys on every master', async () => {
     const summary = JSON.parse(ok(await runCli(['run', '--json', '--end', END], env)).stdout);
     expect(summary.status).toBe('completed');
-    expect(summary.entries).toEqual({ l1: 12 * 3, l2: 12 * 60 + (12 - summary.stores.hot.length) * 60, l3: 2 + 12 * 2 });
+    expect(summary.entries).toEqual({ l1: 12 * 3, l2: (12 + 12 - summary.stores.hot.length) * 67, l3: 3 + 12 * 2 });
     const stats = JSON.parse(ok(await runCli(['stats', '--json'], env)).stdout);
     const scanned = await scanMasters();
     expect({ l1: stats.level_1, l2: stats.level_2, l3: stats.level_3 }).toEqual(scanned);
-    expect(scanned).toEqual({ l1: 36, l2: 720, l3: 26 });
+    expect(scanned).toEqual({ l1: 36, l2: 804, l3: 27 });
     // The stores' entries are spread over the masters: every master holds some.
     await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'all', ...LAST30]);
     await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'S003,S011', ...LAST30]);

@@ -46,16 +46,17 @@ describe('prewarm run', () => {
     expect(summary.stores.hot).toEqual(['S001', 'S002', 'S003']);
     expect(summary.stores.cold).toHaveLength(9);
     expect(summary.stores.failed).toEqual([]);
-    // The window is 60 days (Sep 22 – Nov 20). L1: 12 stores × 3 business months. L2: every
-    // store's warm-up writes its 60 days (12 × 60), and the global phase — after the 3 hot stores,
+    // The window is 67 days (Sep 15 – Nov 20). L1: 12 stores × 3 business months. L2: every
+    // store's warm-up writes its 67 days (12 × 67), and the global phase — after the 3 hot stores,
     // before the 9 cold ones — fills the days of the 9 not warm yet while computing `all`
-    // (9 × 60 more writes; 12 × 60 keys). L3: `all` × 2 ranges + 12 stores × 2 ranges.
-    expect(summary.entries).toEqual({ l1: 12 * 3, l2: 12 * 60 + 9 * 60, l3: 2 + 12 * 2 });
+    // (9 × 67 more writes; 12 × 67 keys). L3: `all` × 3 ranges (the last 7 and 30 days, and the
+    // 30 days ending a week ago) + 12 stores × 2 ranges.
+    expect(summary.entries).toEqual({ l1: 12 * 3, l2: 12 * 67 + 9 * 67, l3: 3 + 12 * 2 });
     expect(summary.bytes.stored).toBeLessThan(summary.bytes.raw);
     expect(summary.durationMs).toBeGreaterThan(0);
 
     const before = await json(['stats', '--json']);
-    expect([before.level_1, before.level_2, before.level_3]).toEqual([12 * 3, 12 * 60, 26]);
+    expect([before.level_1, before.level_2, before.level_3]).toEqual([12 * 3, 12 * 67, 27]);
     await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'all', ...LAST30]);
     await expectCacheEqualsSource(['get', 'diagnosis', '--stores', 'S007', ...LAST30]);
     await expectCacheEqualsSource(['get', 'metrics', '--store', 'S011', ...LAST30]);

@@ -59,7 +59,7 @@ describe('three workers and two schedulers on a cluster', () => {
     // What one worker writes (see test/runs/run.test.ts): nothing twice, nothing missing.
     const warmed = summary.stores.hot.length + summary.stores.cold.length;
     // The global phase comes after the hot stores: it fills the days of the others only.
-    expect(summary.entries).toEqual({ l1: warmed * 3, l2: warmed * 60 + (STORES - summary.stores.hot.length) * 60, l3: 2 + warmed * 2 });
+    expect(summary.entries).toEqual({ l1: warmed * 3, l2: (warmed + STORES - summary.stores.hot.length) * 67, l3: 3 + warmed * 2 });
     const config = parseConfig(env);
     const connection = await openRedisRole(config.redis, 'queue/state');
     const warm = new Queue('warm', { connection, prefix: config.queue.prefix });

@@ -28,7 +28,7 @@ describe('behind Sentinel (both roles)', () => {
   it('runs and reads through the master the sentinels name', async () => {
     const summary = JSON.parse(ok(await runCli(['run', '--json', '--end', END], env)).stdout);
     expect(summary.status).toBe('completed');
-    expect(summary.entries).toEqual({ l1: 12 * 3, l2: 12 * 60 + (12 - summary.stores.hot.length) * 60, l3: 2 + 12 * 2 });
+    expect(summary.entries).toEqual({ l1: 12 * 3, l2: (12 + 12 - summary.stores.hot.length) * 67, l3: 3 + 12 * 2 });
     await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'all', ...LAST30]);
     const again = ok(await runCli(['get', 'diagnosis', '--stores', 'all', ...LAST30], env));
     expect(again.stderr).toContain('cache: hit');

@@ -2,4 +2,4 @@ export { RunRecords, runSummary, startPhase, endPhase, type RunRecord, type RunS
 export { Heartbeats, HEARTBEAT_MS } from './heartbeats.js';
 export { newRunId } from './run-id.js';
 export { type Plan, type SetDemand, type WarmItem, planRun, setCost, storeCost } from './planning.js';
-export { dashboardRanges, warmWindow } from './windows.js';
+export { WARM_LOOKBACK_DAYS, dashboardRanges, lookbackRange, warmWindow } from './windows.js';

@@ -1,11 +1,16 @@
-import { endPhase, startPhase } from '@prewarm/runs';
+import { endPhase, lookbackRange, startPhase } from '@prewarm/runs';
 import { childJobId } from '../children.js';
 import type { RunContext, Step } from '../run-context.js';
 
-/** Adds the global phase's job: the all-stores diagnosis of every dashboard range (and every store's days on the way). */
+/**
+ * Adds the global phase's job: the all-stores diagnosis of every dashboard range and of the
+ * 30-day range ending a week ago — which fills every store's days of the whole warm window on
+ * the way, so a dashboard's range ending a few days ago finds all of them warm.
+ */
 export async function addGlobalJob({ payload, record, ranges, addChild }: RunContext): Promise<void> {
   startPhase(record, 'global', 1);
-  await addChild('warm-sets', { runId: payload.runId, phase: 'global', targets: ranges.map((range) => ({ stores: 'all' as const, range })) }, childJobId.global(payload.runId));
+  const targets = [...ranges, lookbackRange(payload.end)].map((range) => ({ stores: 'all' as const, range }));
+  await addChild('warm-sets', { runId: payload.runId, phase: 'global', targets }, childJobId.global(payload.runId));
 }
 
 /** `global` (default policy): the demanded stores and sets are warm; now the all-stores entries. */
