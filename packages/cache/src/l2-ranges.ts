@@ -96,16 +96,24 @@ export class L2Ranges {
     return read((await pipeline.exec()) ?? []);
   }
 
-  /** Queues a GET per wanted day; the reader of the replies fills `into` and returns the indexes still missing (corrupt days dropped). */
+  /**
+   * Queues one MGET of the wanted days (one store: one slot); the reader of its reply fills
+   * `into` and returns the indexes still missing (corrupt days dropped). One MGET instead of a
+   * GET per day: an all-stores diagnosis of 30 days reads 6,000 days, and a reply per command
+   * cost more than the decoding.
+   */
   private queueGets(pipeline: ChainableCommander, storeId: string, dates: readonly string[], wanted: readonly number[], into: Days): (replies: PipelineReplies) => number[] {
     const { keys, entries, codec } = this.parts;
-    for (const i of wanted) pipeline.getBuffer(keys.l2(storeId, dates[i]!));
+    const wantedKeys = wanted.map((i) => keys.l2(storeId, dates[i]!));
+    pipeline.mgetBuffer(wantedKeys);
     return (replies) => {
+      const [err, values] = replies[0] ?? [null, null];
+      if (err) throw err;
+      const raws = (values ?? []) as (Buffer | null)[];
       const still: number[] = [];
       wanted.forEach((i, n) => {
-        const [err, raw] = replies[n] ?? [null, null];
-        if (err) throw err;
-        const found = raw ? entries.decodeOrDrop('l2', keys.l2(storeId, dates[i]!), raw as Buffer, codec) : null;
+        const raw = raws[n];
+        const found = raw ? entries.decodeOrDrop('l2', wantedKeys[n]!, raw, codec) : null;
         if (found) into[i] = found.value;
         else still.push(i);
       });
