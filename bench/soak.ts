@@ -22,7 +22,7 @@ const RPS = Number(option('rps', '40'));
 const WINDOW_S = Number(option('window', '20'));
 const BIN = new URL('../apps/cli/bin/prewarm.js', import.meta.url).pathname;
 
-interface Sample {
+export interface Sample {
   t: number;
   serverRssMb: number;
   serverHeapMb: number;
@@ -68,21 +68,22 @@ function paths(stores: number): string[] {
   return out;
 }
 
-function svgChart(samples: Sample[]): string {
+export function svgChart(samples: Sample[]): string {
   const series: [keyof Sample, string, string][] = [
     ['serverRssMb', 'server RSS (MB)', '#1f77b4'],
     ['workersRssMb', 'workers RSS (MB)', '#ff7f0e'],
     ['redisMb', 'Redis used_memory (MB)', '#2ca02c'],
-    ['readP99Ms', 'read p99 (ms)', '#d62728'],
+    ['readP99Ms', 'read p99 (ms, clipped at the top of the chart)', '#d62728'],
     ['loopP99Ms', 'server event-loop p99 (ms)', '#9467bd'],
   ];
   const W = 720;
   const H = 300;
   const pad = 40;
   const tMax = Math.max(...samples.map((s) => s.t), 1);
-  const yMax = Math.max(...samples.flatMap((s) => series.map(([k]) => Number(s[k]) || 0)), 1) * 1.1;
+  // The scale follows the memory series; latencies above it (a loaded host) are clipped.
+  const yMax = Math.max(...samples.flatMap((s) => series.filter(([k]) => k.endsWith('Mb')).map(([k]) => Number(s[k]) || 0)), 1) * 1.1;
   const x = (t: number) => pad + ((W - 2 * pad) * t) / tMax;
-  const y = (v: number) => H - pad - ((H - 2 * pad) * v) / yMax;
+  const y = (v: number) => H - pad - ((H - 2 * pad) * Math.min(v, yMax)) / yMax;
   const lines = series
     .map(([key, , color]) => `<polyline fill="none" stroke="${color}" stroke-width="2" points="${samples.map((s) => `${x(s.t).toFixed(1)},${y(Number(s[key]) || 0).toFixed(1)}`).join(' ')}"/>`)
     .join('\n');
