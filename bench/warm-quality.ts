@@ -229,7 +229,8 @@ async function round(policy: Policy, requests: readonly Request[], ctx: { env: R
     await Promise.all(inflight);
     const runEndMs = await runDone;
     await prober.stop();
-    const summary = JSON.parse(stdout) as { status: string; durationMs: number };
+    const summary = JSON.parse(stdout) as { status: string; durationMs: number; phases: { name: string; jobs: number; durationMs: number | null }[] };
+    if (process.argv.includes('--phases')) console.log(policy, summary.phases.map((p) => `${p.name} ${p.jobs} jobs ${p.durationMs} ms`).join(', '));
     if (summary.status !== 'completed') throw new Error(`the ${policy} run did not complete: ${stdout}`);
     const hitRate = (from: number, to: number) => samples.slice(from, to).filter((s) => s.hit).length / Math.max(1, samples.slice(from, to).length);
     const available = requests.map((r) => prober.firstSeen.get(r.id) ?? Infinity).sort((a, b) => a - b);

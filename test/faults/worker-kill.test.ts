@@ -1,6 +1,6 @@
 /**
- * A worker process SIGKILLed in the phases of a run — while it holds a store job of the hot
- * phase, a store-set job, the global-phase job and a cold-phase job — and the worker that holds
+ * A worker process SIGKILLed in the phases of a run — while it holds a batch of store days of
+ * the hot phase, a store-set job, the global-phase job, a raw-orders job and a cold-phase job — and the worker that holds
  * the orchestrating run job: each time
  * the other worker (and a replacement started after the kill) takes the jobs over once their
  * locks expire, the run completes with no store failed, and every read equals the source.
@@ -84,11 +84,13 @@ async function holder(queue: Queue, match: (job: Held) => boolean): Promise<Prew
 
 type Held = { name: string; data: { phase?: string } };
 const targets: { name: string; queue: () => Queue; match: (job: Held) => boolean }[] = [
-  { name: 'a hot-phase store job', queue: () => warm, match: (job) => job.name === 'warm-store' && job.data.phase === 'hot' },
+  // The default policy warms the hot stores' days in batches (`warm-days`), their raw orders in the global step.
+  { name: 'a hot-phase batch of store days', queue: () => warm, match: (job) => job.name === 'warm-days' },
   { name: 'a cold-phase job', queue: () => warm, match: (job) => job.name === 'warm-store' && job.data.phase === 'cold' },
   // The default policy warms the demanded sets among the hot stores, one job per set.
   { name: 'a store-set job', queue: () => warm, match: (job) => job.name === 'warm-sets' && job.data.phase === 'hot' },
   { name: 'the global-phase job', queue: () => warm, match: (job) => job.name === 'warm-sets' && job.data.phase === 'global' },
+  { name: "a hot store's raw-orders job", queue: () => warm, match: (job) => job.name === 'warm-store' && job.data.phase === 'global' },
   { name: 'the orchestrating run job', queue: () => runQueue, match: (job) => job.name === 'run' },
 ];
 

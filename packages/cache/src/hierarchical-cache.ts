@@ -159,6 +159,17 @@ export class HierarchicalCache {
     }
   }
 
+  /** `warming` for several stores at once (one marker each, taken and released together). */
+  async warmingMany<T>(storeIds: readonly string[], work: () => Promise<T>): Promise<T> {
+    const markers = storeIds.map((id) => this.keys.warming(id));
+    const tokens = await Promise.all(markers.map((m) => this.core.leases.acquire(m, WARMING_MARKER_MS).catch(() => null)));
+    try {
+      return await work();
+    } finally {
+      await Promise.all(markers.map((m, i) => (tokens[i] ? this.core.leases.release(m, tokens[i]!).catch(() => {}) : undefined)));
+    }
+  }
+
   // Invalidation.
 
   /** Deletes given L1 chunks and L2 days of a store (incremental invalidation); returns how many existed. */

@@ -29,27 +29,22 @@ export interface WarmStoreResult {
   durationMs: number;
 }
 
+/** What `warmStore` warms; `rawOnly`: the L1 chunks alone (its days were warmed by `warmDays`). */
+export type WarmStoreOptions = { storeId: string; range: DateRange; diagnosisRanges: readonly DateRange[]; thresholds?: DiagnosisThresholds; rawOnly?: boolean } & ComputeOptions;
+
 /**
  * Warms one store from one pass over its orders: L1 chunks (whole business months), L2 days
- * of `range`, and its own L3 diagnosis for each of `diagnosisRanges` (computed from those days).
+ * of `range`, and its own L3 diagnosis for each of `diagnosisRanges` (computed from those days)
+ * — or, with `rawOnly`, the L1 chunks alone.
  */
-export async function warmStore(
-  computer: SourceComputer,
-  cache: HierarchicalCache,
-  source: OrderSource,
-  options: { storeId: string; range: DateRange; diagnosisRanges: readonly DateRange[]; thresholds?: DiagnosisThresholds } & ComputeOptions,
-): Promise<WarmStoreResult> {
+export async function warmStore(computer: SourceComputer, cache: HierarchicalCache, source: OrderSource, options: WarmStoreOptions): Promise<WarmStoreResult> {
   const [store] = await computer.resolve([options.storeId]);
+  if (options.rawOnly) return warmResolvedStore(store!, cache, source, options);
   // Readers that miss this store's entries meanwhile wait for these writes (`warming`).
   return cache.warming(store!.store_id, () => warmResolvedStore(store!, cache, source, options));
 }
 
-async function warmResolvedStore(
-  store: Store,
-  cache: HierarchicalCache,
-  source: OrderSource,
-  options: { range: DateRange; diagnosisRanges: readonly DateRange[]; thresholds?: DiagnosisThresholds } & ComputeOptions,
-): Promise<WarmStoreResult> {
+async function warmResolvedStore(store: Store, cache: HierarchicalCache, source: OrderSource, options: WarmStoreOptions): Promise<WarmStoreResult> {
   const started = performance.now();
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   // Read whole months for L1, and the previous periods the diagnoses compare with.
@@ -71,13 +66,14 @@ async function warmResolvedStore(
     }
   }
   const allDays = builder.daily(store.store_id);
-  const days = allDays.filter((d) => d.date >= options.range.from && d.date <= options.range.to);
+  const days = options.rawOnly ? [] : allDays.filter((d) => d.date >= options.range.from && d.date <= options.range.to);
   const written = await cache.writeStoreData(store.store_id, { chunks, days, watermark });
   const daily = new Map([[store.store_id, allDays]]);
   let l3Raw = 0;
   let l3Stored = 0;
   const variant = thresholdsVariant(thresholds);
-  for (const range of options.diagnosisRanges) {
+  const diagnosisRanges = options.rawOnly ? [] : options.diagnosisRanges;
+  for (const range of diagnosisRanges) {
     const value = diagnoseFromDaily([store], range, daily, thresholds);
     const w = await cache.writeDiagnosis([store.store_id], range, variant, { value, watermark });
     l3Raw += w.rawBytes;
@@ -87,13 +83,65 @@ async function warmResolvedStore(
     storeId: store.store_id,
     l1: written.l1,
     l2: written.l2,
-    l3: options.diagnosisRanges.length,
+    l3: diagnosisRanges.length,
     rawBytes: written.rawBytes + l3Raw,
     storedBytes: written.storedBytes + l3Stored,
     orders,
     watermark,
     durationMs: performance.now() - started,
   };
+}
+
+export interface WarmDaysResult {
+  l2: number;
+  l3: number;
+  rawBytes: number;
+  storedBytes: number;
+}
+
+/**
+ * Warms what dashboards read of a batch of stores — L2 days of `range` and each store's own L3
+ * diagnosis for each of `diagnosisRanges` — from ONE pass over their orders, under their
+ * `warming` markers (a read that misses them meanwhile waits for these writes). No L1: the raw
+ * orders of a store are warmed apart (`warmStore` with `raw`), after what dashboards read.
+ */
+export async function warmDays(
+  computer: SourceComputer,
+  cache: HierarchicalCache,
+  options: { storeIds: readonly string[]; range: DateRange; diagnosisRanges: readonly DateRange[]; thresholds?: DiagnosisThresholds } & ComputeOptions,
+): Promise<WarmDaysResult> {
+  const stores = await computer.resolve([...options.storeIds]);
+  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+  const variant = thresholdsVariant(thresholds);
+  return cache.warmingMany(
+    stores.map((s) => s.store_id),
+    async () => {
+      const earliest = [options.range.from, ...options.diagnosisRanges.map((r) => previousRange(r).from)].sort()[0]!;
+      const read: DateRange = { from: earliest, to: options.range.to };
+      // A large batch reads the window in one sequential pass (rows of other stores skipped)
+      // instead of one index range per store.
+      const scan = stores.length * 4 >= (await computer.stores()).size;
+      const computed = await computer.dailyMetricsOf(stores, read, options, scan);
+      const result: WarmDaysResult = { l2: 0, l3: 0, rawBytes: 0, storedBytes: 0 };
+      for (const store of stores) {
+        const allDays = computed.days.get(store.store_id) ?? [];
+        const days = allDays.filter((d) => d.date >= options.range.from && d.date <= options.range.to);
+        const written = await cache.writeStoreData(store.store_id, { chunks: new Map(), days, watermark: computed.watermark });
+        result.l2 += written.l2;
+        result.rawBytes += written.rawBytes;
+        result.storedBytes += written.storedBytes;
+        const daily = new Map([[store.store_id, allDays]]);
+        for (const range of options.diagnosisRanges) {
+          const value = diagnoseFromDaily([store], range, daily, thresholds);
+          const w = await cache.writeDiagnosis([store.store_id], range, variant, { value, watermark: computed.watermark });
+          result.l3++;
+          result.rawBytes += w.rawBytes;
+          result.storedBytes += w.storedBytes;
+        }
+      }
+      return result;
+    },
+  );
 }
 
 export interface ChangeReport {

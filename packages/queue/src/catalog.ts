@@ -22,12 +22,26 @@ export const RunPayload = z.object({
 export const WarmStorePayload = z.object({
   runId: RunId,
   storeId: StoreId,
-  phase: z.enum(['hot', 'cold']),
+  /** `global`: a hot store's L1 raw orders after its days (default policy). */
+  phase: z.enum(['hot', 'cold', 'global']),
   /** Business dates to warm at L1/L2 (inclusive). */
   range: Range,
   /** Ranges of the store's own L3 diagnosis to warm. */
   diagnosisRanges: z.array(Range).max(20),
   incremental: z.boolean().default(false),
+  /** Only the L1 chunks: the store's days and diagnoses were warmed by a `warm-days` job. */
+  rawOnly: z.boolean().default(false),
+});
+
+/** A batch of stores whose days and own diagnoses one `warm-days` job warms in one pass. */
+export const WarmDaysPayload = z.object({
+  runId: RunId,
+  phase: z.enum(['hot']),
+  storeIds: z.array(StoreId).min(1).max(500),
+  /** Business dates to warm at L2 (inclusive). */
+  range: Range,
+  /** Ranges of each store's own L3 diagnosis to warm. */
+  diagnosisRanges: z.array(Range).max(20),
 });
 
 /** At most this many store sets and ranges in one `warm-sets` job. */
@@ -106,6 +120,7 @@ export const JOBS = {
   run: { queue: QUEUES.runs, schema: RunPayload, result: RunResult, attempts: 3, backoffMs: 1000, timeoutMs: 60 * 60_000, retention: RETENTION },
   'warm-store': { queue: QUEUES.warm, schema: WarmStorePayload, result: WarmResult, attempts: WARM_ATTEMPTS, backoffMs: 1000, timeoutMs: 10 * 60_000, retention: RETENTION },
   'warm-sets': { queue: QUEUES.warm, schema: WarmSetsPayload, result: WarmResult, attempts: WARM_ATTEMPTS, backoffMs: 1000, timeoutMs: 20 * 60_000, retention: RETENTION },
+  'warm-days': { queue: QUEUES.warm, schema: WarmDaysPayload, result: WarmResult, attempts: WARM_ATTEMPTS, backoffMs: 1000, timeoutMs: 20 * 60_000, retention: RETENTION },
   'analyze-hot': { queue: QUEUES.warm, schema: AnalyzePayload, result: AnalyzeHotResult, attempts: 3, backoffMs: 500, timeoutMs: 5 * 60_000, retention: RETENTION },
 } as const satisfies Record<string, JobSpec<z.ZodTypeAny>>;
 

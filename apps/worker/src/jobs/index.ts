@@ -2,6 +2,7 @@ import type { Handlers } from '@prewarm/queue';
 import type { WorkerContext } from '../context.js';
 import { orchestrate } from '../orchestrator/orchestrator.js';
 import { analyzeHotHandler } from './analyze-hot.js';
+import { warmDaysHandler } from './warm-days.js';
 import { warmSetsHandler } from './warm-sets.js';
 import { warmStoreHandler } from './warm-store.js';
 
@@ -11,6 +12,7 @@ export function handlers(ctx: WorkerContext): Handlers {
     run: (payload, job, token) => orchestrate(ctx, payload, job, token),
     'warm-store': warmStoreHandler(ctx),
     'warm-sets': warmSetsHandler(ctx),
+    'warm-days': warmDaysHandler(ctx),
     'analyze-hot': analyzeHotHandler(ctx),
   };
 }

@@ -12,13 +12,18 @@ export const childJobId = {
   sets: (runId: string) => `${runId}-sets`,
   /** A set ordered among the hot stores (default policy). */
   set: (runId: string, index: number) => `${runId}-set-${index}`,
+  /** A batch of hot stores' days (default policy). */
+  days: (runId: string, index: number) => `${runId}-days-${index}`,
+  /** A hot store's L1 raw orders, after its days (default policy). */
+  raw: (runId: string, storeId: string) => `${runId}-raw-${storeId}`,
 };
 
 /** Which job a child id belongs to (the inverse of `childJobId`). */
 function childJobOf(runId: string, jobId: string): ChildJob | null {
   if (jobId === childJobId.analyze(runId)) return 'analyze-hot';
   if (jobId === childJobId.global(runId) || jobId === childJobId.sets(runId) || jobId.startsWith(`${runId}-set-`)) return 'warm-sets';
-  if (jobId.startsWith(`${runId}-hot-`) || jobId.startsWith(`${runId}-cold-`)) return 'warm-store';
+  if (jobId.startsWith(`${runId}-days-`)) return 'warm-days';
+  if (jobId.startsWith(`${runId}-hot-`) || jobId.startsWith(`${runId}-cold-`) || jobId.startsWith(`${runId}-raw-`)) return 'warm-store';
   return null;
 }
 
@@ -38,7 +43,7 @@ export async function analysisOf(job: Job, runId: string): Promise<ResultOf<'ana
 export async function summarize(ctx: WorkerContext, record: RunRecord, job: Job): Promise<void> {
   for (const [jobId, value] of await childValues(job)) {
     const name = childJobOf(record.runId, jobId);
-    if (name !== 'warm-store' && name !== 'warm-sets') continue;
+    if (name !== 'warm-store' && name !== 'warm-sets' && name !== 'warm-days') continue;
     const v = parseResult(name, value);
     record.entries.l1 += v.l1;
     record.entries.l2 += v.l2;
@@ -51,7 +56,10 @@ export async function summarize(ctx: WorkerContext, record: RunRecord, job: Job)
   for (const key of Object.keys(failures)) {
     const id = key.split(':').pop()!;
     const failed = await Job.fromId(ctx.queues.byName.warm, id);
-    record.stores.failed.push(typeof failed?.data?.storeId === 'string' ? failed.data.storeId : `${failed?.name ?? 'job'} ${id}`);
+    const data = failed?.data as { storeId?: unknown; storeIds?: unknown } | undefined;
+    if (typeof data?.storeId === 'string') record.stores.failed.push(data.storeId);
+    else if (Array.isArray(data?.storeIds)) record.stores.failed.push(...data.storeIds.map(String));
+    else record.stores.failed.push(`${failed?.name ?? 'job'} ${id}`);
   }
   for (const phase of record.phases) phase.done = phase.jobs;
   if (Object.keys(failures).length > 0) ctx.logger.warn({ runId: record.runId, failures }, 'some warm-up jobs failed and were skipped');

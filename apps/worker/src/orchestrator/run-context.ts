@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { WorkerContext } from '../context.js';
 
 /** The jobs an orchestrator adds as its children. */
-export type ChildJob = 'warm-store' | 'warm-sets' | 'analyze-hot';
+export type ChildJob = 'warm-store' | 'warm-sets' | 'warm-days' | 'analyze-hot';
 
 /** What one step of the orchestrator works with. */
 export interface RunContext {

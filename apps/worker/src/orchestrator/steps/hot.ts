@@ -1,5 +1,5 @@
 import { SourceComputer } from '@prewarm/compute';
-import { endPhase, planRun, startPhase } from '@prewarm/runs';
+import { type SetDemand, type WarmItem, endPhase, planRun, startPhase } from '@prewarm/runs';
 import { analysisOf, childJobId } from '../children.js';
 import type { Step } from '../run-context.js';
 
@@ -36,19 +36,75 @@ export const hotStep: Step = async ({ ctx, payload, job, record, log, ranges, wi
   record.stores.hot = plan.hot;
   record.stores.cold = plan.cold;
   record.hotSets = sets.map(({ stores: ids, from, to }) => ({ stores: ids, from, to }));
-  const order = payload.policy === 'seed' ? plan.hot.map((storeId) => ({ kind: 'store' as const, storeId })) : plan.order;
-  startPhase(record, 'hot', order.length);
-  log.info({ phase: 'hot', hot: plan.hot.length, cold: plan.cold.length, sets: order.length - plan.hot.length }, 'stores planned');
-  let setIndex = 0;
-  for (const [i, item] of order.entries()) {
-    if (item.kind === 'store') {
-      const warm = { runId: payload.runId, storeId: item.storeId, phase: 'hot' as const, range: window, diagnosisRanges: ranges, incremental: payload.incremental };
-      await addChild('warm-store', warm, childJobId.store(payload.runId, 'hot', item.storeId), i + 1);
+  if (payload.policy === 'seed') {
+    startPhase(record, 'hot', plan.hot.length);
+    log.info({ phase: 'hot', hot: plan.hot.length, cold: plan.cold.length }, 'stores planned');
+    for (const [i, storeId] of plan.hot.entries()) {
+      const warm = { runId: payload.runId, storeId, phase: 'hot' as const, range: window, diagnosisRanges: ranges, incremental: payload.incremental };
+      await addChild('warm-store', warm, childJobId.store(payload.runId, 'hot', storeId), i + 1);
+    }
+    record.step = 'cold';
+    return plan.hot.length > 0 ? 'wait' : 'next';
+  }
+  // Default policy: what dashboards read first — the stores' days and own diagnoses, in
+  // batches that grow along the order (the first stores alone, so they are warm at once;
+  // later ones together, one job and one pass each), with the sets between them; the stores'
+  // L1 raw orders come in the global step, after the all-stores entries.
+  const jobs = batchOrder(plan.order);
+  startPhase(record, 'hot', jobs.length);
+  log.info({ phase: 'hot', hot: plan.hot.length, cold: plan.cold.length, sets: plan.order.length - plan.hot.length, jobs: jobs.length }, 'stores planned');
+  for (const [i, job] of jobs.entries()) {
+    if (job.kind === 'days') {
+      await addChild('warm-days', { runId: payload.runId, phase: 'hot', storeIds: job.storeIds, range: window, diagnosisRanges: ranges }, childJobId.days(payload.runId, i), i + 1);
     } else {
-      const target = { stores: [...item.set.stores], range: { from: item.set.from, to: item.set.to } };
-      await addChild('warm-sets', { runId: payload.runId, phase: 'hot', targets: [target] }, childJobId.set(payload.runId, setIndex++), i + 1);
+      const target = { stores: [...job.set.stores], range: { from: job.set.from, to: job.set.to } };
+      await addChild('warm-sets', { runId: payload.runId, phase: 'hot', targets: [target] }, childJobId.set(payload.runId, i), i + 1);
     }
   }
-  record.step = payload.policy === 'seed' ? 'cold' : 'global';
-  return order.length > 0 ? 'wait' : 'next';
+  record.step = 'global';
+  return jobs.length > 0 ? 'wait' : 'next';
 };
+
+/**
+ * Store batches of the hot phase: the first stores alone or in small batches (read by index,
+ * warm within a few hundred ms), then all the others in one batch — one sequential pass over
+ * the source, which costs about the same for 50 stores as for 500 (a whole-window scan of 300 k
+ * orders took 0.36 s where per-store index reads of 100 stores took seconds).
+ */
+const HEAD_BATCHES = [1, 1, 2, 4, 8];
+/** At most this many stores in one `warm-days` job (its payload's limit). */
+const MAX_BATCH = 500;
+
+type HotJob = { kind: 'days'; storeIds: string[] } | { kind: 'set'; set: SetDemand };
+
+/**
+ * The plan's order as jobs: the head stores in growing batches with the sets between them;
+ * past the head, the stores in one batch (at most 500) and their sets right after it.
+ */
+export function batchOrder(order: readonly WarmItem[]): HotJob[] {
+  const jobs: HotJob[] = [];
+  let batch: string[] = [];
+  let deferred: SetDemand[] = [];
+  let batches = 0;
+  const flush = () => {
+    if (batch.length > 0) jobs.push({ kind: 'days', storeIds: batch });
+    if (batch.length > 0) batches++;
+    batch = [];
+    for (const set of deferred) jobs.push({ kind: 'set', set });
+    deferred = [];
+  };
+  for (const item of order) {
+    const head = batches < HEAD_BATCHES.length;
+    if (item.kind === 'set') {
+      if (head) {
+        flush();
+        jobs.push({ kind: 'set', set: item.set });
+      } else deferred.push(item.set);
+      continue;
+    }
+    batch.push(item.storeId);
+    if (batch.length >= (HEAD_BATCHES[batches] ?? MAX_BATCH)) flush();
+  }
+  flush();
+  return jobs;
+}
