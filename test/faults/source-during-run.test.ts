@@ -6,6 +6,8 @@
  * fails the run clearly — `prewarm run` exits 1 with one line naming the source — and the next
  * run, once it is back, completes.
  */
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheEnv, runCli } from '../helpers/cli.js';
 import type { TestSchema } from '../helpers/postgres.js';
@@ -37,16 +39,23 @@ afterAll(async () => {
 
 describe('source outage during a run', () => {
   it('down for 2 s in the middle of a run: no process crashes, the run completes, every read is exact', async () => {
-    const running = runCli(['run', '--json', '--end', END], env);
-    // Mid-run: once warm-up jobs have started reading.
-    await new Promise((r) => setTimeout(r, 1500));
-    await proxy.down();
-    await new Promise((r) => setTimeout(r, 2000));
-    await proxy.up();
-    const summary = JSON.parse(ok(await running).stdout);
-    expect(summary.status).toBe('completed');
-    // A warm-up job's retries span 7–15 s: every store is warmed once the source is back.
-    expect(summary.stores.failed).toEqual([]);
+    const client = new Redis(redis.url);
+    const warm = new Queue('warm', { connection: client, prefix: env.PREWARM_QUEUE_PREFIX });
+    try {
+      const running = runCli(['run', '--json', '--end', END], env);
+      // Mid-run: once warm-up jobs are running (a fixed delay raced the CLI's own start on a loaded host).
+      await until('a running warm-up job', async () => (await warm.getActiveCount()) > 0, 60_000, 20);
+      await proxy.down();
+      await new Promise((r) => setTimeout(r, 2000));
+      await proxy.up();
+      const summary = JSON.parse(ok(await running).stdout);
+      expect(summary.status).toBe('completed');
+      // A warm-up job's retries span 7–15 s: every store is warmed once the source is back.
+      expect(summary.stores.failed).toEqual([]);
+    } finally {
+      await warm.close();
+      client.disconnect();
+    }
     await expectCacheEqualsSource(env, ['get', 'diagnosis', '--stores', 'all', ...LAST30]);
     await expectCacheEqualsSource(env, ['get', 'metrics', '--store', 'S001', ...LAST30]);
     await expectCacheEqualsSource(env, ['get', 'metrics', '--store', 'S007', ...LAST30]);

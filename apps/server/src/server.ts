@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -91,11 +92,18 @@ export async function startServer(config: Config, logger: Logger, options: { por
   app.setErrorHandler(errorHandler);
   // Requests already sent may still sit unread in their sockets while the event loop is busy: a
   // connection without a parsed request counts as idle, and close() resets it. So a closing
-  // server first answers until nothing has been in flight for CLOSE_QUIET_MS (requests read
-  // meanwhile count), then closes.
+  // server first answers until nothing has been in flight for CLOSE_QUIET_MS — requests read
+  // meanwhile count, and so do connections accepted whose first request is not parsed yet —
+  // then closes.
   let inFlight = 0;
-  app.addHook('onRequest', (_request, _reply, done) => {
+  const unread = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    unread.add(socket);
+    socket.once('close', () => unread.delete(socket));
+  });
+  app.addHook('onRequest', (request, _reply, done) => {
     inFlight++;
+    unread.delete(request.raw.socket);
     done();
   });
   app.addHook('onResponse', (_request, _reply, done) => {
@@ -107,7 +115,7 @@ export async function startServer(config: Config, logger: Logger, options: { por
     let quietSince = Date.now();
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 25));
-      if (inFlight > 0) quietSince = Date.now();
+      if (inFlight > 0 || unread.size > 0) quietSince = Date.now();
       else if (Date.now() - quietSince >= CLOSE_QUIET_MS) return;
     }
   };

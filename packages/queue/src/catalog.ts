@@ -121,7 +121,7 @@ export const JOBS = {
   'warm-store': { queue: QUEUES.warm, schema: WarmStorePayload, result: WarmResult, attempts: WARM_ATTEMPTS, backoffMs: 1000, timeoutMs: 10 * 60_000, retention: RETENTION },
   'warm-sets': { queue: QUEUES.warm, schema: WarmSetsPayload, result: WarmResult, attempts: WARM_ATTEMPTS, backoffMs: 1000, timeoutMs: 20 * 60_000, retention: RETENTION },
   'warm-days': { queue: QUEUES.warm, schema: WarmDaysPayload, result: WarmResult, attempts: WARM_ATTEMPTS, backoffMs: 1000, timeoutMs: 20 * 60_000, retention: RETENTION },
-  'analyze-hot': { queue: QUEUES.warm, schema: AnalyzePayload, result: AnalyzeHotResult, attempts: 3, backoffMs: 500, timeoutMs: 5 * 60_000, retention: RETENTION },
+  'analyze-hot': { queue: QUEUES.warm, schema: AnalyzePayload, result: AnalyzeHotResult, attempts: WARM_ATTEMPTS, backoffMs: 500, timeoutMs: 5 * 60_000, retention: RETENTION },
 } as const satisfies Record<string, JobSpec<z.ZodTypeAny>>;
 
 export type JobName = keyof typeof JOBS;
