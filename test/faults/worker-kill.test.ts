@@ -82,15 +82,15 @@ async function holder(queue: Queue, match: (job: Held) => boolean): Promise<Prew
   return null;
 }
 
-type Held = { name: string; data: { phase?: string } };
+type Held = { name: string; data: { phase?: string; rawOnly?: boolean } };
 const targets: { name: string; queue: () => Queue; match: (job: Held) => boolean }[] = [
-  // The default policy warms the hot stores' days in batches (`warm-days`), their raw orders in the global step.
+  // The default policy warms the hot stores' diagnoses in batches (`warm-days`), then their raw orders.
   { name: 'a hot-phase batch of store days', queue: () => warm, match: (job) => job.name === 'warm-days' },
   { name: 'a cold-phase job', queue: () => warm, match: (job) => job.name === 'warm-store' && job.data.phase === 'cold' },
   // The default policy warms the demanded sets among the hot stores, one job per set.
   { name: 'a store-set job', queue: () => warm, match: (job) => job.name === 'warm-sets' && job.data.phase === 'hot' },
   { name: 'the global-phase job', queue: () => warm, match: (job) => job.name === 'warm-sets' && job.data.phase === 'global' },
-  { name: "a hot store's raw-orders job", queue: () => warm, match: (job) => job.name === 'warm-store' && job.data.phase === 'global' },
+  { name: "a hot store's raw-orders job", queue: () => warm, match: (job) => job.name === 'warm-store' && job.data.rawOnly === true },
   { name: 'the orchestrating run job', queue: () => runQueue, match: (job) => job.name === 'run' },
 ];
 

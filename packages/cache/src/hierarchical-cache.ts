@@ -159,6 +159,21 @@ export class HierarchicalCache {
     }
   }
 
+  /**
+   * Runs a warm-up's computation of one L3 entry holding the entry's compute lease when it is
+   * free — the lease a reader that misses the entry takes — so such a reader waits for this
+   * write instead of computing it too. Taken or not, the work runs (a warm-up writes fresh data).
+   */
+  async computingDiagnosis<T>(set: StoreSet, range: DateRange, variant: string, work: () => Promise<T>): Promise<T> {
+    const lease = this.keys.lease(await this.diagnosisKey(set, range, variant));
+    const token = await this.core.leases.acquire(lease).catch(() => null);
+    try {
+      return await work();
+    } finally {
+      if (token) await this.core.leases.release(lease, token).catch(() => {});
+    }
+  }
+
   /** `warming` for several stores at once (one marker each, taken and released together). */
   async warmingMany<T>(storeIds: readonly string[], work: () => Promise<T>): Promise<T> {
     const markers = storeIds.map((id) => this.keys.warming(id));

@@ -96,9 +96,13 @@ export class CachedComputer {
    * `l2Writes` counts the L2 days this computation wrote (this process's writes only).
    */
   async refreshDiagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions = {}): Promise<{ rawBytes: number; storedBytes: number; watermark: number; l2Writes: number }> {
-    const computed = await this.computeDiagnosis(selection, period, options);
-    const written = await this.cache.writeDiagnosis(selection, period, this.variant, computed);
-    return { ...written, watermark: computed.watermark, l2Writes: computed.l2Writes };
+    // Under the entry's compute lease when it is free: a reader that misses it meanwhile waits
+    // for this write instead of computing the same diagnosis (an all-stores one reads every store).
+    return this.cache.computingDiagnosis(selection, period, this.variant, async () => {
+      const computed = await this.computeDiagnosis(selection, period, options);
+      const written = await this.cache.writeDiagnosis(selection, period, this.variant, computed);
+      return { ...written, watermark: computed.watermark, l2Writes: computed.l2Writes };
+    });
   }
 
   private async computeDiagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions): Promise<{ value: Diagnosis; watermark: number; l2Writes: number }> {

@@ -92,6 +92,9 @@ async function warmResolvedStore(store: Store, cache: HierarchicalCache, source:
   };
 }
 
+/** Stores whose entries `warmDays` writes at once. */
+const WRITE_CONCURRENCY = 16;
+
 export interface WarmDaysResult {
   l2: number;
   l3: number;
@@ -100,10 +103,11 @@ export interface WarmDaysResult {
 }
 
 /**
- * Warms what dashboards read of a batch of stores — L2 days of `range` and each store's own L3
- * diagnosis for each of `diagnosisRanges` — from ONE pass over their orders, under their
- * `warming` markers (a read that misses them meanwhile waits for these writes). No L1: the raw
- * orders of a store are warmed apart (`warmStore` with `raw`), after what dashboards read.
+ * Warms what dashboards read of a batch of stores — each store's own L3 diagnosis for each of
+ * `diagnosisRanges`, from its L2 days of `range` read through the cache (the missing ones
+ * computed in ONE pass over the batch's orders and written) — under their `warming` markers (a
+ * read that misses them meanwhile waits for these writes). No L1: the raw orders of a store are
+ * warmed apart (`warmStore` with `rawOnly`), after what dashboards read.
  */
 export async function warmDays(
   computer: SourceComputer,
@@ -117,28 +121,37 @@ export async function warmDays(
     stores.map((s) => s.store_id),
     async () => {
       const earliest = [options.range.from, ...options.diagnosisRanges.map((r) => previousRange(r).from)].sort()[0]!;
-      const read: DateRange = { from: earliest, to: options.range.to };
-      // A large batch reads the window in one sequential pass (rows of other stores skipped)
-      // instead of one index range per store.
-      const scan = stores.length * 4 >= (await computer.stores()).size;
-      const computed = await computer.dailyMetricsOf(stores, read, options, scan);
-      const result: WarmDaysResult = { l2: 0, l3: 0, rawBytes: 0, storedBytes: 0 };
-      for (const store of stores) {
-        const allDays = computed.days.get(store.store_id) ?? [];
-        const days = allDays.filter((d) => d.date >= options.range.from && d.date <= options.range.to);
-        const written = await cache.writeStoreData(store.store_id, { chunks: new Map(), days, watermark: computed.watermark });
-        result.l2 += written.l2;
-        result.rawBytes += written.rawBytes;
-        result.storedBytes += written.storedBytes;
-        const daily = new Map([[store.store_id, allDays]]);
-        for (const range of options.diagnosisRanges) {
-          const value = diagnoseFromDaily([store], range, daily, thresholds);
-          const w = await cache.writeDiagnosis([store.store_id], range, variant, { value, watermark: computed.watermark });
-          result.l3++;
+      // Through the cache: after the global pass the days are there, and only the missing ones
+      // (dropped by a change, evicted) are read from the source — all of them in one pass, a
+      // large batch with one sequential read (rows of other stores skipped).
+      const dates = eachDate(earliest, options.range.to);
+      const everyStore = stores.length * 4 >= (await computer.stores()).size;
+      let watermark = -1;
+      const { days: byStore, written } = await cache.dailyMetricsMany(
+        stores.map((s) => s.store_id),
+        dates,
+        async (needs) => {
+          const missing = [...needs.values()].flat().sort();
+          const wanted = stores.filter((s) => needs.has(s.store_id));
+          const computed = await computer.dailyMetricsOf(wanted, { from: missing[0]!, to: missing[missing.length - 1]! }, options, everyStore);
+          watermark = computed.watermark;
+          return { value: new Map([...computed.days].map(([id, list]) => [id, new Map(list.map((d) => [d.date, d]))])), watermark };
+        },
+      );
+      const result: WarmDaysResult = { l2: written, l3: 0, rawBytes: 0, storedBytes: 0 };
+      const writeStore = async (store: Store) => {
+        const daily = new Map([[store.store_id, byStore.get(store.store_id) ?? []]]);
+        const writes = await Promise.all(
+          options.diagnosisRanges.map((range) => cache.writeDiagnosis([store.store_id], range, variant, { value: diagnoseFromDaily([store], range, daily, thresholds), watermark })),
+        );
+        result.l3 += options.diagnosisRanges.length;
+        for (const w of writes) {
           result.rawBytes += w.rawBytes;
           result.storedBytes += w.storedBytes;
         }
-      }
+      };
+      // In the plan's order, WRITE_CONCURRENCY stores at a time: their writes share round trips.
+      for (let i = 0; i < stores.length; i += WRITE_CONCURRENCY) await Promise.all(stores.slice(i, i + WRITE_CONCURRENCY).map(writeStore));
       return result;
     },
   );

@@ -7,6 +7,7 @@ export const analyzeStep: Step = async ({ payload, record, addChild }) => {
   endPhase(record, 'global');
   startPhase(record, 'analyze', 1);
   await addChild('analyze-hot', { runId: payload.runId }, childJobId.analyze(payload.runId));
-  record.step = 'hot';
+  // The seed warms its hot stores next; the default policy its all-stores pass first.
+  record.step = payload.policy === 'seed' ? 'hot' : 'global';
   return 'wait';
 };

@@ -14,23 +14,14 @@ export async function addGlobalJob({ payload, record, ranges, addChild }: RunCon
 }
 
 /**
- * `global` (default policy): the demanded stores' days and diagnoses and the sets are warm; now
- * the all-stores entries, then the L1 raw orders of the most demanded stores (one `warm-store`
- * job each, only their chunks), in plan order.
+ * `global` (default policy, after `analyze`): one pass over the source for every store's days of
+ * the window, and the all-stores diagnoses — the cheapest way to make every store's metrics and
+ * the all-stores entries exist (one sequential read instead of one per store). The demanded
+ * stores' own diagnoses and sets follow in `hot`, computed from these days.
  */
 export const globalStep: Step = async (run) => {
-  const { ctx, payload, record, ranges, window, addChild } = run;
-  endPhase(record, 'hot');
+  endPhase(run.record, 'analyze');
   await addGlobalJob(run);
-  // L1 raw orders (not what dashboards read) for the most demanded stores only: the seed's hot
-  // share of all stores (PREWARM_HOT_STORE_RATIO), in plan order.
-  const stores = Object.keys(record.storeRows ?? {}).length || record.stores.hot.length;
-  const raw = record.stores.hot.slice(0, Math.ceil(ctx.config.runs.hotRatio * stores));
-  startPhase(record, 'global', raw.length);
-  for (const [i, storeId] of raw.entries()) {
-    const raw = { runId: payload.runId, storeId, phase: 'global' as const, range: window, diagnosisRanges: ranges, incremental: payload.incremental, rawOnly: true };
-    await addChild('warm-store', raw, childJobId.raw(payload.runId, storeId), i + 2);
-  }
-  record.step = 'cold';
+  run.record.step = 'hot';
   return 'wait';
 };

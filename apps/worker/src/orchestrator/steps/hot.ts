@@ -12,6 +12,7 @@ import type { Step } from '../run-context.js';
  */
 export const hotStep: Step = async ({ ctx, payload, job, record, log, ranges, window, addChild }) => {
   endPhase(record, 'analyze');
+  endPhase(record, 'global');
   const analysis = await analysisOf(job, payload.runId);
   const stores = [...(await new SourceComputer(ctx.source).stores()).keys()];
   const sets = (analysis?.sets ?? []).filter((s) => s.stores !== 'all').map((s) => ({ stores: s.stores.split(','), from: s.from, to: s.to, score: s.score }));
@@ -46,13 +47,14 @@ export const hotStep: Step = async ({ ctx, payload, job, record, log, ranges, wi
     record.step = 'cold';
     return plan.hot.length > 0 ? 'wait' : 'next';
   }
-  // Default policy: what dashboards read first — the stores' days and own diagnoses, in
-  // batches that grow along the order (the first stores alone, so they are warm at once;
-  // later ones together, one job and one pass each), with the sets between them; the stores'
-  // L1 raw orders come in the global step, after the all-stores entries.
+  // Default policy (after the global pass warmed every store's days): what dashboards read of
+  // the demanded stores — their own diagnoses, computed from those days (days a change dropped
+  // are read again) — in batches that grow along the order, with the sets between them; then the
+  // L1 raw orders of the most demanded stores (the seed's hot share), which no dashboard reads.
   const jobs = batchOrder(plan.order);
-  startPhase(record, 'hot', jobs.length);
-  log.info({ phase: 'hot', hot: plan.hot.length, cold: plan.cold.length, sets: plan.order.length - plan.hot.length, jobs: jobs.length }, 'stores planned');
+  const raw = plan.hot.slice(0, Math.ceil(ctx.config.runs.hotRatio * stores.length));
+  startPhase(record, 'hot', jobs.length + raw.length);
+  log.info({ phase: 'hot', hot: plan.hot.length, cold: plan.cold.length, sets: plan.order.length - plan.hot.length, jobs: jobs.length, raw: raw.length }, 'stores planned');
   for (const [i, job] of jobs.entries()) {
     if (job.kind === 'days') {
       await addChild('warm-days', { runId: payload.runId, phase: 'hot', storeIds: job.storeIds, range: window, diagnosisRanges: ranges }, childJobId.days(payload.runId, i), i + 1);
@@ -61,8 +63,12 @@ export const hotStep: Step = async ({ ctx, payload, job, record, log, ranges, wi
       await addChild('warm-sets', { runId: payload.runId, phase: 'hot', targets: [target] }, childJobId.set(payload.runId, i), i + 1);
     }
   }
-  record.step = 'global';
-  return jobs.length > 0 ? 'wait' : 'next';
+  for (const [i, storeId] of raw.entries()) {
+    const warm = { runId: payload.runId, storeId, phase: 'hot' as const, range: window, diagnosisRanges: ranges, incremental: payload.incremental, rawOnly: true };
+    await addChild('warm-store', warm, childJobId.raw(payload.runId, storeId), jobs.length + i + 1);
+  }
+  record.step = 'cold';
+  return jobs.length + raw.length > 0 ? 'wait' : 'next';
 };
 
 /**
