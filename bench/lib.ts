@@ -94,3 +94,13 @@ export function isMain(moduleUrl: string): boolean {
     return moduleUrl === pathToFileURL(script).href;
   }
 }
+
+/** A chart's frame: a white SVG of `width` × `height` (+40 px of legend above) with its two axes around `parts`. */
+export function svgFrame(width: number, height: number, pad: number, parts: readonly string[]): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 40}" viewBox="0 -40 ${width} ${height + 40}" font-family="sans-serif">
+<rect x="0" y="-40" width="${width}" height="${height + 40}" fill="white"/>
+<line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#999"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${height - pad}" stroke="#999"/>
+${parts.join('\n')}
+</svg>
+`;
+}

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
-import { freePort, isMain, option, quantile, seedSample, stopChild, writeDocBlock } from './lib.js';
+import { freePort, isMain, option, quantile, seedSample, stopChild, svgFrame, writeDocBlock } from './lib.js';
 
 const END = '2026-11-20';
 const MINUTES = Number(option('minutes', '5'));
@@ -90,15 +90,7 @@ export function svgChart(samples: Sample[]): string {
   const legend = series.map(([, label, color], i) => `<text x="${pad + 10}" y="${pad - 22 + i * 14}" font-size="11" fill="${color}">${label}</text>`).join('\n');
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${x(tMax * f)}" y="${H - pad + 16}" font-size="10" text-anchor="middle">${Math.round((tMax * f) / 60)} min</text>`).join('\n');
   const yTicks = [0, 0.5, 1].map((f) => `<text x="${pad - 4}" y="${y(yMax * f)}" font-size="10" text-anchor="end">${Math.round(yMax * f)}</text>`).join('\n');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H + 40}" viewBox="0 -40 ${W} ${H + 40}" font-family="sans-serif">
-<rect x="0" y="-40" width="${W}" height="${H + 40}" fill="white"/>
-<line x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}" stroke="#999"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${H - pad}" stroke="#999"/>
-${ticks}
-${yTicks}
-${lines}
-${legend}
-</svg>
-`;
+  return svgFrame(W, H, pad, [ticks, yTicks, lines, legend]);
 }
 
 async function main(): Promise<void> {

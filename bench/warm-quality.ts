@@ -27,11 +27,12 @@ import { performance } from 'node:perf_hooks';
 import { HierarchicalCache, cacheOptionsFrom, defaultLevelCodecs } from '@prewarm/cache';
 import { thresholdsVariant } from '@prewarm/compute';
 import { parseConfig } from '@prewarm/config';
+import { Prng } from '@prewarm/source';
 import { type DateRange, type DiagnosisThresholds, eachDate } from '@prewarm/domain';
 import { dashboardRanges } from '@prewarm/runs';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { freePort, isMain, median, option, quantile, seedSample, stopChild, writeDocBlock } from './lib.js';
+import { freePort, isMain, median, option, quantile, seedSample, stopChild, svgFrame, writeDocBlock } from './lib.js';
 
 const END = '2026-11-20';
 const BIN = new URL('../apps/cli/bin/prewarm.js', import.meta.url).pathname;
@@ -40,16 +41,10 @@ const TRAINING = 3000;
 const PROBE_MS = 250;
 type Policy = 'default' | 'seed';
 
-/** A deterministic PRNG (mulberry32). */
+/** Uniform in [0, 1), deterministic per seed (the sample generator's PRNG). */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.next();
 }
 
 /** Draws ranks 0..n-1 with probability ∝ 1/(rank+1)^s. */
@@ -357,15 +352,7 @@ function svgChart(c: ConfigResult): string {
   const legend = series.map(({ p }, i) => `<text x="${pad + 10}" y="${pad - 22 + i * 14}" font-size="11" fill="${colors[p]}">${p} policy: hit rate per second (${c.stores} stores, Zipf ${c.zipf})</text>`).join('\n');
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${x(tMax * f)}" y="${H - pad + 16}" font-size="10" text-anchor="middle">${Math.round(tMax * f)} s</text>`).join('\n');
   const yTicks = [0, 0.5, 1].map((f) => `<text x="${pad - 4}" y="${y(f)}" font-size="10" text-anchor="end">${Math.round(100 * f)} %</text>`).join('\n');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H + 40}" viewBox="0 -40 ${W} ${H + 40}" font-family="sans-serif">
-<rect x="0" y="-40" width="${W}" height="${H + 40}" fill="white"/>
-<line x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}" stroke="#999"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${H - pad}" stroke="#999"/>
-${ticks}
-${yTicks}
-${lines}
-${legend}
-</svg>
-`;
+  return svgFrame(W, H, pad, [ticks, yTicks, lines, legend]);
 }
 
 async function main(): Promise<void> {
