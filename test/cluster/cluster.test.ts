@@ -1,12 +1,12 @@
 /**
  * Both Redis roles on a real Redis Cluster (3 masters + 3 replicas, redis-server processes):
  * a full run, reads byte-identical to the source, hits on the second read, statistics equal to
- * a scan of every master, `seed` invalidation on every master, and the queue's master SIGKILLed:
- * its replica takes over and the next run and reads use it.
+ * a scan of every master, `seed` invalidation on every master, and the queue's master SIGKILLed
+ * in the middle of a run: its replica takes over, the run completes, the next run and reads use it.
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheEnv, runCli } from '../helpers/cli.js';
+import { type CliResult, cacheEnv, runCli } from '../helpers/cli.js';
 import { expectCacheEqualsSource, ok, seededSource } from '../helpers/reads.js';
 import { type TestCluster, startTestCluster } from '../helpers/redis-cluster.js';
 
@@ -74,17 +74,30 @@ describe('on a Redis Cluster (both roles)', () => {
     await expectCacheEqualsSource(env, ['get', 'metrics', '--store', 'S002', ...LAST30]);
   }, 120_000);
 
-  // Known gap: a master killed in the middle of a run still stalls the run now and then on a
-  // loaded machine (1 of 3 full CI runs; the Sentinel case completes — see docs/reliability.md).
-  // Until that is found, this test kills the queue's master between runs.
-  it('the master of the queue slot killed: its replica takes over, the next run and reads work', async () => {
+  it('the master of the queue slot killed in the middle of a run: its replica takes over, the run completes, the next run and reads work', async () => {
     const masters = await cluster.masters();
     const probe = new Redis({ port: masters[0]!, host: '127.0.0.1' });
     const slot = (await probe.cluster('KEYSLOT', env.PREWARM_QUEUE_PREFIX!)) as number;
     const shards = (await probe.cluster('SLOTS')) as unknown as [number, number, [string, number]][];
     probe.disconnect();
     const victim = shards.find(([from, to]) => slot >= from && slot <= to)![2][1];
+    const runs = `${env.PREWARM_CACHE_PREFIX}:{state}:runs`;
+    const watcher = new Cluster([{ host: '127.0.0.1', port: masters[0]! }]);
+    let over = false;
+    let running: Promise<CliResult>;
+    try {
+      const before = await watcher.llen(runs);
+      running = runCli(['run', '--json', '--end', END], env).finally(() => (over = true));
+      // Kill the master as soon as the orchestrator has created the run's record: mid-run.
+      while (!over && (await watcher.llen(runs)) === before) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      watcher.disconnect();
+    }
+    expect(over).toBe(false);
     cluster.kill(victim);
+    const during = JSON.parse(ok(await running).stdout);
+    expect(during.status).toBe('completed');
+    expect(during.stores.failed).toEqual([]);
     await cluster.waitHealthy();
     expect(await cluster.masters()).not.toContain(victim);
     const summary = JSON.parse(ok(await runCli(['run', '--json', '--end', END], env)).stdout);

@@ -81,8 +81,8 @@ export async function startWorker(config: Config, logger: Logger, options: { wor
   const processor = processorFor(handlers(context));
   const common = { name: workerId, connection: bull, prefix: config.queue.prefix, settings: { backoffStrategy }, lockDuration: config.queue.lockMs, stalledInterval: config.queue.lockMs };
   const workers = [
-    new QueueWorker(queues.byName.runs, processor, { ...common, concurrency: 2 }, log),
-    new QueueWorker(queues.byName.warm, processor, { ...common, concurrency: config.queue.concurrency }, log),
+    new QueueWorker(queues.byName.runs, processor, { ...common, concurrency: 2 }, log, producer),
+    new QueueWorker(queues.byName.warm, processor, { ...common, concurrency: config.queue.concurrency }, log, producer),
   ];
   const watch = setInterval(() => workers.forEach((w) => void w.check().catch(() => {})), WATCH_MS);
   watch.unref();

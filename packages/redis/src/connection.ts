@@ -22,8 +22,9 @@ export interface OpenRedisOptions {
   persistent?: boolean;
   /**
    * For BullMQ workers' blocking connections only: commands wait through reconnects without
-   * limit (`maxRetriesPerRequest: null`, which BullMQ requires). Everything else fails a command
-   * after a few retries, so a request answers 503 instead of hanging while Redis is away.
+   * limit (`maxRetriesPerRequest: null`, which BullMQ requires; on a cluster, through a failover
+   * too: no limit on redirections). Everything else fails a command after a few retries, so a
+   * request answers 503 instead of hanging while Redis is away.
    */
   blocking?: boolean;
   /** Batch commands issued in the same tick into one write (servers under concurrent load). */
@@ -93,7 +94,59 @@ export async function openRedis(url: string, options: OpenRedisOptions): Promise
 }
 
 function createClient(endpoint: RedisEndpoint, options: OpenRedisOptions, retry: (attempt: number) => number | null): RedisConnection {
-  return hideCredentials(newClient(endpoint, options, retry));
+  return prepare(newClient(endpoint, options, retry));
+}
+
+/**
+ * What every connection gets, and every connection duplicated from it (BullMQ's blocking
+ * connections, its queue-events readers): credentials masked in errors, and on a cluster a
+ * `connect()` that settles.
+ */
+function prepare<C extends RedisConnection>(client: C): C {
+  hideCredentials(client);
+  if (client instanceof Cluster) settleClusterConnect(client);
+  const duplicate = client.duplicate.bind(client) as (...args: unknown[]) => RedisConnection;
+  (client as { duplicate: (...args: unknown[]) => RedisConnection }).duplicate = (...args) => prepare(duplicate(...args));
+  return client;
+}
+
+/**
+ * ioredis leaves the promise of `Cluster.connect()` pending for good when the cluster's ready
+ * check fails (`CLUSTER INFO` says `cluster_state:fail`, or the node asked dies), which is what a
+ * cluster looks like in the seconds of a failover: the cluster then reconnects by itself and
+ * becomes ready, but that first promise never settles. BullMQ awaits it when it connects a
+ * worker's blocking connection and when its watchdog resets one, so the worker's fetch loop
+ * stayed parked for good after a master was killed (jobs waiting or delayed, nothing taking
+ * them). Here `connect()` settles on whichever comes first: its own outcome, the cluster's next
+ * `ready` (resolved), or its `end` (rejected: the retry strategy gave up); a failed attempt the
+ * cluster retries by itself is waited through.
+ */
+function settleClusterConnect(cluster: Cluster): void {
+  const connect = cluster.connect.bind(cluster);
+  cluster.connect = () =>
+    new Promise<void>((resolve, reject) => {
+      const settle = (err?: Error): void => {
+        cluster.off('ready', onReady);
+        cluster.off('end', onEnd);
+        if (err) reject(err);
+        else resolve();
+      };
+      // ioredis emits status events on the next tick: a `ready` or an `end` left from before
+      // this connect() (a disconnect just before it) is not this connect's outcome.
+      const onReady = (): void => void (cluster.status === 'ready' && settle());
+      const onEnd = (): void => void (cluster.status === 'end' && settle(new Error('Connection is closed.')));
+      cluster.on('ready', onReady);
+      cluster.on('end', onEnd);
+      connect().then(
+        () => settle(),
+        (err: Error) => {
+          // Failed, but the cluster tries again by itself (its retry strategy): its next
+          // `ready` or `end` says how this connect ends.
+          if (['reconnecting', 'connecting', 'connect'].includes(cluster.status)) return;
+          settle(err);
+        },
+      );
+    });
 }
 
 function newClient(endpoint: RedisEndpoint, options: OpenRedisOptions, retry: (attempt: number) => number | null): RedisConnection {
@@ -133,6 +186,13 @@ function newClient(endpoint: RedisEndpoint, options: OpenRedisOptions, retry: (a
         // Follow a failover: retry a command moved or refused while a replica takes over.
         retryDelayOnFailover: 200,
         retryDelayOnClusterDown: 300,
+        // ioredis gives a command up after 16 redirections — about 3 s of a failover (a retry
+        // every 200-300 ms), less than a replica takes to be promoted. Workers' and `prewarm run`'s
+        // commands (`blocking`) wait through it, as they do behind Sentinel or a single Redis
+        // (`maxRetriesPerRequest: null`): a job's writes, its completion, its lock renewals and
+        // the run's enqueue are held instead of failing mid-failover (which left jobs failed,
+        // delayed for a retry, or active with no worker). Others keep the default.
+        ...(options.blocking ? { maxRedirections: Number.POSITIVE_INFINITY } : {}),
         slotsRefreshTimeout: options.connectTimeoutMs ?? 3000,
       });
     }
@@ -146,8 +206,8 @@ function newClient(endpoint: RedisEndpoint, options: OpenRedisOptions, retry: (a
  * refused AUTH (or HELLO … AUTH), the user name and the password, which a logger serializing
  * the error whole would print. They are masked by the first listener of every error, before
  * any other listener, and before the handlers of the commands the failure rejects (those run
- * later, as microtasks). Connections duplicated from this one (BullMQ's blocking connections,
- * subscribers) get the same listener; so do the nodes of a cluster (`node error`).
+ * later, as microtasks). Connections duplicated from this one get the same listener (`prepare`);
+ * so do the nodes of a cluster (`node error`).
  */
 function hideCredentials<C extends RedisConnection>(client: C): C {
   const mask = (err: unknown): void => {
@@ -156,8 +216,6 @@ function hideCredentials<C extends RedisConnection>(client: C): C {
   };
   client.prependListener('error', mask);
   if (client instanceof Cluster) client.prependListener('node error', mask);
-  const duplicate = client.duplicate.bind(client) as (...args: unknown[]) => RedisConnection;
-  (client as { duplicate: (...args: unknown[]) => RedisConnection }).duplicate = (...args) => hideCredentials(duplicate(...args));
   return client;
 }
 

@@ -54,7 +54,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
           // The job's events, or the run record when an event was lost (a failover can drop
           // the last writes of the events stream): whichever says first that the run is over.
           const polling = new AbortController();
-          await Promise.race([job.waitUntilFinished(events).catch(() => {}), recordFinished(runs, runId, polling.signal)]).finally(() => polling.abort());
+          await Promise.race([jobFinished(events, job.id ?? runId, polling.signal), recordFinished(runs, runId, polling.signal)]).finally(() => polling.abort());
         } finally {
           await watcher.stop();
         }
@@ -81,6 +81,31 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         ).catch((err: Error) => ctx.warn(`warning: ${err.message}`));
       }
     });
+}
+
+/**
+ * Resolves when the queue events say the job completed or failed for good, or when aborted;
+ * never rejects. Not BullMQ's `job.waitUntilFinished`: it asks Redis whether the job is already
+ * finished inside an async promise executor, so a command failing there (a cluster failing over
+ * right after the run was added) was an unhandled rejection that killed `prewarm run` with no
+ * message. A job finished before these listeners are on is found by `recordFinished`.
+ */
+function jobFinished(events: QueueEvents, jobId: string, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const onEvent = (args: { jobId: string }): void => {
+      if (args.jobId === jobId) settle();
+    };
+    const settle = (): void => {
+      events.off('completed', onEvent);
+      events.off('failed', onEvent);
+      signal.removeEventListener('abort', settle);
+      resolve();
+    };
+    events.on('completed', onEvent);
+    events.on('failed', onEvent);
+    if (signal.aborted) settle();
+    else signal.addEventListener('abort', settle);
+  });
 }
 
 /** Resolves when the run's record says it is over (completed or failed), or when aborted; polls once a second. */
