@@ -149,6 +149,24 @@ describe('L2 ranges', () => {
       ['C', 1],
     ]);
   });
+
+  it('a warm-up (skipMemory) rewrites the days Redis lost even when L4 still holds them', async () => {
+    const prefix = CacheHarness.prefix();
+    const cache = await h.cache({ prefix });
+    const compute = async (needs: Map<string, string[]>) => ({ value: new Map([...needs].map(([id, ds]) => [id, new Map(ds.map((d) => [d, day(id, d, 3)]))])), watermark: 1 });
+    await cache.dailyMetricsMany(['A'], ['2026-11-01'], compute);
+    await cache.dailyMetricsMany(['A'], ['2026-11-01'], compute); // now in L4 too
+    const key = cache.keys.l2('A', '2026-11-01');
+    const redis = h.client();
+    await redis.unlink(key); // Redis lost it (a flush, a restart); this process's L4 did not
+    const fromMemory = await cache.dailyMetricsMany(['A'], ['2026-11-01'], compute);
+    expect(fromMemory.written).toBe(0);
+    expect(await redis.exists(key)).toBe(0);
+    const warm = await cache.dailyMetricsMany(['A'], ['2026-11-01'], compute, { skipMemory: true });
+    expect(warm.written).toBe(1);
+    expect(await redis.exists(key)).toBe(1);
+    expect(warm.days.get('A')![0]!.orders).toBe(3);
+  });
 });
 
 describe('L1 raw orders', () => {

@@ -4,7 +4,7 @@ import type { BodyResult } from './body-reader.js';
 import { type BreakerOptions, CacheBreaker, DEFAULT_BREAKER } from './breaker.js';
 import { type CacheCoreOptions, CacheCore } from './cache-core.js';
 import type { Computed, WrittenBytes } from './entry-store.js';
-import { type ComputedDays, L2Ranges } from './l2-ranges.js';
+import { type ComputedDays, L2Ranges, type ReadManyOptions } from './l2-ranges.js';
 import type { LevelCodecs } from './level-codecs.js';
 import type { ReadResult } from './read-through.js';
 import type { CacheStats } from './stats.js';
@@ -100,8 +100,9 @@ export class HierarchicalCache {
     storeIds: readonly string[],
     dates: readonly string[],
     computeMissing: (needs: Map<string, string[]>) => Promise<Computed<Map<string, Map<string, DailyMetrics>>>>,
+    options: ReadManyOptions = {},
   ): Promise<{ days: Map<string, DailyMetrics[]>; hit: boolean; written: number }> {
-    return this.l2.readMany(storeIds, dates, computeMissing);
+    return this.l2.readMany(storeIds, dates, computeMissing, options);
   }
 
   /**

@@ -11,6 +11,14 @@ import type { ChainableCommander } from 'ioredis';
 /** The L2 days computed for a store, with the watermark they reflect. */
 export type ComputedDays = Computed<Map<string, DailyMetrics>>;
 
+export interface ReadManyOptions {
+  /**
+   * Read Redis even for days this process's L4 holds: a warm-up must see what Redis lacks (a
+   * flushed or restarted cache Redis empties Redis, not the L4 of a worker that stayed up).
+   */
+  skipMemory?: boolean;
+}
+
 /** Days of one store being read, by index into the dates asked for; holes are still missing. */
 type Days = (DailyMetrics | undefined)[];
 
@@ -55,6 +63,7 @@ export class L2Ranges {
     storeIds: readonly string[],
     dates: readonly string[],
     computeMissing: (needs: Map<string, string[]>) => Promise<Computed<Map<string, Map<string, DailyMetrics>>>>,
+    options: ReadManyOptions = {},
   ): Promise<{ days: Map<string, DailyMetrics[]>; hit: boolean; written: number }> {
     const started = performance.now();
     const values = new Map<string, Days>();
@@ -63,7 +72,7 @@ export class L2Ranges {
       storeIds.map(async (storeId) => {
         const into: Days = new Array(dates.length);
         values.set(storeId, into);
-        const wanted = this.fromMemory(storeId, dates, into);
+        const wanted = options.skipMemory ? dates.map((_, i) => i) : this.fromMemory(storeId, dates, into);
         const still = wanted.length > 0 ? await this.fetch(storeId, dates, wanted, into) : [];
         if (still.length > 0) needs.set(storeId, still);
       }),

@@ -99,13 +99,14 @@ export class CachedComputer {
     // Under the entry's compute lease when it is free: a reader that misses it meanwhile waits
     // for this write instead of computing the same diagnosis (an all-stores one reads every store).
     return this.cache.computingDiagnosis(selection, period, this.variant, async () => {
-      const computed = await this.computeDiagnosis(selection, period, options);
+      const computed = await this.computeDiagnosis(selection, period, options, true);
       const written = await this.cache.writeDiagnosis(selection, period, this.variant, computed);
       return { ...written, watermark: computed.watermark, l2Writes: computed.l2Writes };
     });
   }
 
-  private async computeDiagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions): Promise<{ value: Diagnosis; watermark: number; l2Writes: number }> {
+  /** `warming`: a warm-up's computation, which reads its days from Redis even when L4 holds them (and so rewrites what Redis lost). */
+  private async computeDiagnosis(selection: StoreSelection, period: DateRange, options: ComputeOptions, warming = false): Promise<{ value: Diagnosis; watermark: number; l2Writes: number }> {
     const stores = await this.computer.resolve(selection);
     {
       const dates = eachDate(previousRange(period).from, period.to);
@@ -121,6 +122,7 @@ export class CachedComputer {
           watermark = computed.watermark;
           return { value: new Map([...computed.days].map(([id, list]) => [id, new Map(list.map((d) => [d.date, d]))])), watermark };
         },
+        { skipMemory: warming },
       );
       return { value: diagnoseFromDaily(stores, period, days, this.thresholds), watermark, l2Writes: written };
     }

@@ -137,6 +137,7 @@ export async function warmDays(
           watermark = computed.watermark;
           return { value: new Map([...computed.days].map(([id, list]) => [id, new Map(list.map((d) => [d.date, d]))])), watermark };
         },
+        { skipMemory: true }, // what Redis lacks, whatever this worker's L4 holds
       );
       const result: WarmDaysResult = { l2: written, l3: 0, rawBytes: 0, storedBytes: 0 };
       const writeStore = async (store: Store) => {
